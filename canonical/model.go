@@ -167,7 +167,7 @@ const (
 	CaseKindRadicalisering  CaseKind = "radicalisering"
 	CaseKindVerwardGedrag   CaseKind = "verward-gedrag"
 	CaseKindJeugdgroep      CaseKind = "jeugdgroep"
-	CaseKindZSM             CaseKind = "zsm"         // a ZSM zaak on a parketnummer
+	CaseKindZSM             CaseKind = "zsm"          // a ZSM zaak on a parketnummer
 	CaseKindVeiligThuis     CaseKind = "veilig-thuis" // a Veilig Thuis melding dossier
 	CaseKindOther           CaseKind = "overig"
 )
