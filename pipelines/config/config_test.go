@@ -105,4 +105,3 @@ func TestMissingFile(t *testing.T) {
 		t.Fatalf("want a not-exist error, got %v", err)
 	}
 }
-
