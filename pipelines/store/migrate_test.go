@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+)
+
+func TestMigrationFiles(t *testing.T) {
+	ms := Migrations()
+	if len(ms) < 2 {
+		t.Fatalf("%d migrations, want at least outbox and dead_letters", len(ms))
+	}
+	for i, m := range ms {
+		if m.Version != i+1 {
+			t.Errorf("migration %d has version %d: versions must run 1, 2, 3... without gaps", i, m.Version)
+		}
+		if m.SQL == "" || len(m.Checksum) != 64 {
+			t.Errorf("migration %d: empty sql or bad checksum %q", m.Version, m.Checksum)
+		}
+	}
+	if ms[0].Name != "outbox" || ms[1].Name != "dead_letters" {
+		t.Errorf("first migrations %q, %q; want outbox, dead_letters", ms[0].Name, ms[1].Name)
+	}
+}
+
+func TestLoadMigrationsRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   fstest.MapFS
+		wantErr string
+	}{
+		{"no number", fstest.MapFS{"m/outbox.sql": {}}, "want NNNN_name.sql"},
+		{"no name", fstest.MapFS{"m/0001_.sql": {}}, "want NNNN_name.sql"},
+		{"zero", fstest.MapFS{"m/0000_x.sql": {}}, "want NNNN_name.sql"},
+		{"duplicate", fstest.MapFS{"m/0001_a.sql": {}, "m/01_b.sql": {}}, "same version 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadMigrations(tt.files, "m")
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestMigrate(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t, true)
+
+	if err := Ping(ctx, pool); !errors.Is(err, ErrSchemaBehind) {
+		t.Errorf("Ping before Migrate = %v, want ErrSchemaBehind", err)
+	}
+	states, err := MigrationStatus(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range states {
+		if !s.AppliedAt.IsZero() {
+			t.Errorf("migration %d applied before Migrate", s.Version)
+		}
+	}
+
+	for i := range 2 {
+		if err := Migrate(ctx, pool); err != nil {
+			t.Fatalf("Migrate #%d: %v", i+1, err)
+		}
+	}
+	if err := Ping(ctx, pool); err != nil {
+		t.Errorf("Ping after Migrate: %v", err)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(Migrations()) {
+		t.Errorf("%d rows in schema_migrations, want %d", n, len(Migrations()))
+	}
+	for _, table := range []string{"outbox", "dead_letters"} {
+		var ok bool
+		if err := pool.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", table).Scan(&ok); err != nil || !ok {
+			t.Errorf("table %s missing after Migrate (err %v)", table, err)
+		}
+	}
+	states, err = MigrationStatus(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range states {
+		if s.AppliedAt.IsZero() {
+			t.Errorf("migration %d pending after Migrate", s.Version)
+		}
+	}
+}
+
+// TestMigrateConcurrent starts several instances at once against a fresh database: each migration must be applied
+// exactly once and every instance succeed.
+func TestMigrateConcurrent(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t, true)
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	for i := range errs {
+		wg.Go(func() { errs[i] = Migrate(ctx, pool) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("instance %d: %v", i, err)
+		}
+	}
+	var n, distinct int
+	if err := pool.QueryRow(ctx, "SELECT count(*), count(DISTINCT version) FROM schema_migrations").Scan(&n, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(Migrations()) || distinct != n {
+		t.Errorf("schema_migrations holds %d rows (%d versions), want %d", n, distinct, len(Migrations()))
+	}
+}
+
+func TestMigrateRefuses(t *testing.T) {
+	tests := []struct {
+		name    string
+		tamper  string
+		wantErr error
+	}{
+		{"edited migration", "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1", ErrMigrationChanged},
+		{"newer schema", "INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, 'future', 'x')", ErrSchemaNewer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			pool := newPool(t, false)
+			if _, err := pool.Exec(ctx, tt.tamper); err != nil {
+				t.Fatal(err)
+			}
+			if err := Migrate(ctx, pool); !errors.Is(err, tt.wantErr) {
+				t.Errorf("Migrate = %v, want %v", err, tt.wantErr)
+			}
+			if _, err := MigrationStatus(ctx, pool); !errors.Is(err, tt.wantErr) {
+				t.Errorf("MigrationStatus = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestMigrateFailureRollsBack checks that a failing migration leaves nothing behind and stops the ones after it.
+func TestMigrateFailureRollsBack(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t, true)
+	ms := []Migration{
+		{Version: 1, Name: "good", SQL: "CREATE TABLE good (v int)", Checksum: "a"},
+		{Version: 2, Name: "bad", SQL: "CREATE TABLE half (v int); SELECT 1/0", Checksum: "b"},
+		{Version: 3, Name: "later", SQL: "CREATE TABLE later (v int)", Checksum: "c"},
+	}
+	err := migrate(ctx, pool, ms)
+	if err == nil || !strings.Contains(err.Error(), "applying 0002_bad") {
+		t.Fatalf("migrate = %v, want a failure of 0002_bad", err)
+	}
+	tables := map[string]bool{"good": true, "half": false, "later": false}
+	for table, want := range tables {
+		var got bool
+		if err := pool.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", table).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("table %s exists = %v, want %v", table, got, want)
+		}
+	}
+	var versions []int
+	rows, _ := pool.Query(ctx, "SELECT version FROM schema_migrations ORDER BY version")
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, v)
+	}
+	if rows.Err() != nil || len(versions) != 1 || versions[0] != 1 {
+		t.Errorf("applied versions %v (err %v), want [1]", versions, rows.Err())
+	}
+}
