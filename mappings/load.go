@@ -24,6 +24,8 @@ type Mapping struct {
 	source      string
 	partner     string
 	description string
+	adapter     map[string]any
+	adapterLine int
 	localID     *rule
 	lists       []*block // persons, cases and partners of the record
 }
@@ -42,6 +44,19 @@ func (m *Mapping) Partner() string { return m.partner }
 
 // Description returns the mapping's free-text description.
 func (m *Mapping) Description() string { return m.description }
+
+// Adapter returns the adapter that reads the source: its registered name and its options (a copy, without
+// "type"), and the line of the adapter key for error messages. The name is empty when the mapping names none.
+func (m *Mapping) Adapter() (name string, options map[string]any, line int) {
+	options = make(map[string]any, len(m.adapter))
+	for k, v := range m.adapter {
+		if k != "type" {
+			options[k] = v
+		}
+	}
+	name, _ = m.adapter["type"].(string)
+	return name, options, m.adapterLine
+}
 
 // block is a compiled block: it builds one element (a person, a case, a signal...) per repetition and appends
 // it to a list of its parent.
@@ -169,6 +184,8 @@ func parse(file string, data []byte, readFile func(string) ([]byte, error)) (*Ma
 		source:      spec.source,
 		partner:     spec.partner,
 		description: spec.description,
+		adapter:     spec.adapter,
+		adapterLine: spec.adapterLine,
 	}
 	if spec.modelVersion != "" && spec.modelVersion != canonical.ModelVersion {
 		c.fail(spec.modelVersionLine, 0, "modelVersion %q: this build maps to canonical model version %q", spec.modelVersion, canonical.ModelVersion)

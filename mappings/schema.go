@@ -26,7 +26,10 @@ func JSONSchema() []byte {
 		"partner":      desc(str(), "The code of the partner that delivers the source."),
 		"modelVersion": desc(map[string]any{"const": canonical.ModelVersion}, "The canonical model version the mapping maps to."),
 		"description":  desc(str(), "Free text about the source."),
-		"localId":      desc(ref(idRuleDef(defs)), "Where the record's own id is: a source path, or a rule without target."),
+		"adapter": desc(map[string]any{"type": "object", "required": []string{"type"},
+			"properties": map[string]any{"type": desc(str(), "The registered adapter: xml, delimited, fixedwidth.")}},
+			"The adapter that reads the source and its options (see adapters/REFERENCE.md); relative paths are relative to the mapping file."),
+		"localId": desc(ref(idRuleDef(defs)), "Where the record's own id is: a source path, or a rule without target."),
 		"lookups": desc(map[string]any{"type": "object", "additionalProperties": ref(lookupDef(defs))},
 			"Code lists by name, used by the transform step {lookup: name}."),
 	}

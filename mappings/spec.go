@@ -16,6 +16,8 @@ import (
 type mappingSpec struct {
 	source, partner, modelVersion, description string
 	modelVersionLine                           int
+	adapter                                    map[string]any // the source's adapter: type and options
+	adapterLine                                int
 	localID                                    *ruleSpec
 	lookups                                    []*lookupSpec
 	persons, cases, partners                   []*blockSpec
@@ -82,7 +84,7 @@ type lookupSpec struct {
 
 // Key sets of each mapping-file object; the JSON Schema is generated from the same lists.
 var (
-	fileKeys   = []string{"source", "partner", "modelVersion", "description", "localId", "lookups", "persons", "cases", "partners"}
+	fileKeys   = []string{"source", "partner", "modelVersion", "description", "adapter", "localId", "lookups", "persons", "cases", "partners"}
 	blockKeys  = []string{"target", "foreach", "when", "id", "fields", "lists", "person"}
 	ruleKeys   = []string{"target", "from", "value", "separator", "default", "required", "when", "transform", "pattern", "date", "bool", "split", "issuer", "onInvalid"}
 	lookupKeys = []string{"values", "file", "default", "ignoreCase"}
@@ -230,6 +232,19 @@ func (d *decoder) decodeFile(data []byte) *mappingSpec {
 			s.modelVersion, s.modelVersionLine = d.str(v, key), v.Line
 		case "description":
 			s.description = d.str(v, key)
+		case "adapter":
+			s.adapterLine = k.Line
+			if v.Kind != yaml.MappingNode {
+				d.errorf(v, "adapter must be a mapping with a type and the adapter's options")
+				return
+			}
+			if err := v.Decode(&s.adapter); err != nil {
+				d.errorf(v, "adapter: %v", err)
+				return
+			}
+			if t, ok := s.adapter["type"].(string); !ok || t == "" {
+				d.errorf(v, "adapter: missing key \"type\" naming the adapter (xml, delimited, fixedwidth, ...)")
+			}
 		case "localId":
 			s.localID = d.rule(v, "localId", false)
 		case "lookups":
