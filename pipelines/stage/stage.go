@@ -1,0 +1,225 @@
+// Package stage turns partner messages into canonical records: it reads a raw message with its source's adapter,
+// maps every record, and in one PostgreSQL transaction stores the mapped records, dead-letters what could not be
+// read or mapped, and queues the messages to publish in the outbox. It serves the pipeline (a watermill handler
+// over the raw topics) and the batch ingest of files alike.
+package stage
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ketenpoort/ketenpoort/adapters"
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/source"
+	"github.com/ketenpoort/ketenpoort/pipelines/store"
+)
+
+// Metadata keys of a raw message.
+const (
+	// MetaSource names the source the raw message is for.
+	MetaSource = "source"
+	// MetaPartner is the partner that delivered it.
+	MetaPartner = "partner"
+	// MetaReceivedAt is when the intake received it, RFC 3339.
+	MetaReceivedAt = "received_at"
+	// MetaName is the file name or other label the partner gave it.
+	MetaName = "name"
+)
+
+// Topics are the topics the stage publishes to.
+type Topics struct {
+	// Records receives every mapped canonical record, keyed by source and local id.
+	Records string
+	// DeadLetters receives a notice of every dead letter: where and why, never the rejected bytes.
+	DeadLetters string
+}
+
+// Counts says what became of an input.
+type Counts struct {
+	Records  int // mapped and stored
+	Rejected int // dead-lettered
+}
+
+// Stage maps raw inputs into canonical records.
+type Stage struct {
+	sources *source.Registry
+	pool    *pgxpool.Pool
+	outbox  *store.Outbox
+	topics  Topics
+	log     *slog.Logger
+	// ChunkSize bounds how many outcomes one transaction holds; an input larger than that is stored in several
+	// transactions. Everything the stage writes is idempotent, so a retry after a partial failure is safe.
+	ChunkSize int
+}
+
+// New returns a stage over the sources and the database.
+func New(sources *source.Registry, pool *pgxpool.Pool, topics Topics, log *slog.Logger) *Stage {
+	return &Stage{sources: sources, pool: pool, outbox: store.NewOutbox(pool), topics: topics, log: log, ChunkSize: 1000}
+}
+
+// Handle is the watermill handler for raw messages: it processes the message's payload for the source its
+// metadata names. An input that cannot be read at all is dead-lettered whole; only an infrastructure failure
+// (the database) returns an error, so the message is retried.
+func (s *Stage) Handle(msg *message.Message) error {
+	receivedAt, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(MetaReceivedAt))
+	if err != nil {
+		receivedAt = time.Now().UTC()
+	}
+	prov := canonical.Provenance{
+		Source: msg.Metadata.Get(MetaSource), Partner: msg.Metadata.Get(MetaPartner),
+		ReceivedAt: receivedAt, MessageID: msg.UUID,
+	}
+	_, err = s.Process(msg.Context(), prov, bytes.NewReader(msg.Payload))
+	return err
+}
+
+// Process reads in for the source named in prov and stores the outcome. prov.MessageID must identify the input
+// stably (a redelivery of the same input has the same id), so that ids of everything derived from it are stable.
+func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.ReadSeeker) (Counts, error) {
+	var counts Counts
+	src, err := s.sources.Get(prov.Source)
+	if err != nil {
+		// No mapping for the source: keep the message as a dead letter rather than lose or loop on it.
+		raw, _ := io.ReadAll(in)
+		rej := &adapters.Rejection{Source: prov.Source, Reason: err.Error(), Raw: raw}
+		if prov.Source == "" {
+			rej.Source = "unknown"
+		}
+		return Counts{Rejected: 1}, s.inTx(ctx, func(tx pgx.Tx) error { return s.deadLetter(ctx, tx, prov, 0, rej) })
+	}
+	if prov.Partner == "" {
+		prov.Partner = src.Mapping.Partner()
+	}
+
+	var batch []source.Outcome
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := s.inTx(ctx, func(tx pgx.Tx) error {
+			for i, o := range batch {
+				if err := s.store(ctx, tx, prov, counts.Records+counts.Rejected+i, o); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, o := range batch {
+			if o.Rejection != nil {
+				counts.Rejected++
+			} else {
+				counts.Records++
+			}
+		}
+		batch = batch[:0]
+		return err
+	}
+	var storeErr error
+	readErr := src.Process(ctx, in, prov, func(o source.Outcome) error {
+		batch = append(batch, o)
+		if len(batch) >= s.ChunkSize {
+			if storeErr = flush(); storeErr != nil {
+				return storeErr
+			}
+		}
+		return nil
+	})
+	if storeErr != nil {
+		return counts, storeErr
+	}
+	if err := flush(); err != nil {
+		return counts, err
+	}
+	if readErr != nil {
+		if ctx.Err() != nil {
+			return counts, readErr
+		}
+		// The input could not be read on from some point: dead-letter the whole input with the reason, so it can
+		// be replayed after a fix; the records before the fault are stored already.
+		if _, err := in.Seek(0, io.SeekStart); err != nil {
+			return counts, fmt.Errorf("rewinding input: %w", err)
+		}
+		raw, _ := io.ReadAll(in)
+		rej := &adapters.Rejection{Source: prov.Source, Reason: "input unreadable: " + readErr.Error(), Raw: raw}
+		if err := s.inTx(ctx, func(tx pgx.Tx) error { return s.deadLetter(ctx, tx, prov, -1, rej) }); err != nil {
+			return counts, err
+		}
+		counts.Rejected++
+	}
+	return counts, nil
+}
+
+// store writes one outcome: a mapped record to source_records and the records topic, a rejection to the dead
+// letters.
+func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance, index int, o source.Outcome) error {
+	if o.Rejection != nil {
+		return s.deadLetter(ctx, tx, prov, index, o.Rejection)
+	}
+	rec := o.Canonical
+	if err := store.NewSourceRecords(tx).Upsert(ctx, rec); err != nil {
+		return err
+	}
+	payload, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encoding record: %w", err)
+	}
+	m := message.NewMessage(derivedID(prov.MessageID, "record", index), payload)
+	m.Metadata.Set(store.PartitionKeyMetadata, rec.Provenance.Source+"/"+rec.Provenance.LocalID)
+	m.Metadata.Set(MetaSource, rec.Provenance.Source)
+	return s.outbox.Add(ctx, tx, s.topics.Records, m)
+}
+
+// DeadLetterNotice is the payload published on the dead-letter topic: where and why, never the rejected bytes
+// (they may hold personal data; they stay in the database, for inspection and replay).
+type DeadLetterNotice struct {
+	ID         int64              `json:"id"`
+	Source     string             `json:"source"`
+	Partner    string             `json:"partner,omitempty"`
+	MessageID  string             `json:"messageId"`
+	ReceivedAt time.Time          `json:"receivedAt"`
+	Position   string             `json:"position,omitempty"`
+	Reason     string             `json:"reason"`
+	Problems   []adapters.Problem `json:"problems,omitempty"`
+}
+
+func (s *Stage) deadLetter(ctx context.Context, tx pgx.Tx, prov canonical.Provenance, index int, rej *adapters.Rejection) error {
+	dl := store.DeadLetterFromRejection(rej, prov.Partner, prov.MessageID+"#"+strconv.Itoa(index), prov.ReceivedAt)
+	id, err := store.NewDeadLetters(tx).Insert(ctx, dl)
+	if err != nil {
+		return err
+	}
+	s.log.Warn("dead letter", "source", dl.Source, "position", dl.Position, "id", id)
+	payload, err := json.Marshal(DeadLetterNotice{ID: id, Source: dl.Source, Partner: dl.Partner, MessageID: prov.MessageID,
+		ReceivedAt: dl.ReceivedAt, Position: dl.Position, Reason: dl.Reason, Problems: dl.Problems})
+	if err != nil {
+		return fmt.Errorf("encoding dead-letter notice: %w", err)
+	}
+	m := message.NewMessage(derivedID(prov.MessageID, "deadletter", index), payload)
+	m.Metadata.Set(store.PartitionKeyMetadata, dl.Source)
+	return s.outbox.Add(ctx, tx, s.topics.DeadLetters, m)
+}
+
+func (s *Stage) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	if err := pgx.BeginFunc(ctx, s.pool, fn); err != nil {
+		return fmt.Errorf("storing outcome: %w", err)
+	}
+	return nil
+}
+
+// derivedID is a stable message id for the index-th thing of a kind derived from an input, so a redelivered
+// input yields messages with the same ids and consumers can drop the repeats.
+func derivedID(inputID, kind string, index int) string {
+	return uuid.NewHash(sha1.New(), uuid.NameSpaceOID, []byte(inputID+"/"+kind+"/"+strconv.Itoa(index)), 5).String()
+}

@@ -1,0 +1,155 @@
+package stage
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
+	"github.com/ketenpoort/ketenpoort/pipelines/source"
+	"github.com/ketenpoort/ketenpoort/pipelines/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const csvInput = "\ufeffPersoonsnummer;BSN;Voornamen;Voorvoegsel;Geslachtsnaam;Geboortedatum;Geslacht;Straat;Huisnummer;Toevoeging;Postcode;Woonplaats;Dossiernummer;Signaal;Datum signaal;Regisseur\r\n" +
+	"EHV-1;111222333;Jan;van der;Meijden;00-00-1968;M;Kerkstraat;12;a;5611 AB;Eindhoven;D-1;huiselijk geweld;01-03-2026;Wijkteam\r\n" +
+	"EHV-2;;Maria;;;12-04-1971;V;Kerkstraat;12;a;5611AB;Eindhoven;D-1;huiselijk geweld;01-03-2026;Wijkteam\r\n" + // no surname: mapping fails
+	"EHV-3;;Piet\r\n" + // wrong column count: adapter rejects
+	"EHV-4;;Fatima;;El Amrani;31-02-1990;V;Markt;1;;5611AB;Eindhoven;D-2;overlast;01-03-2026;Wijkteam\r\n" // impossible date
+
+func newStage(t *testing.T) (*Stage, *pgxpool.Pool) {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := store.Open(ctx, pgtest.TestDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if err := store.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := source.Load("testdata/mappings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = reg.Close() })
+	return New(reg, pool, Topics{Records: "records", DeadLetters: "deadletters"}, slog.New(slog.DiscardHandler)), pool
+}
+
+func TestProcessStoresRecordsAndDeadLetters(t *testing.T) {
+	st, pool := newStage(t)
+	ctx := context.Background()
+	prov := canonical.Provenance{Source: "gemeente-eindhoven", ReceivedAt: time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC), MessageID: "msg-1"}
+
+	counts, err := st.Process(ctx, prov, bytes.NewReader([]byte(csvInput)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts.Records != 1 || counts.Rejected != 3 {
+		t.Fatalf("counts = %+v, want 1 record and 3 rejected", counts)
+	}
+	rec, err := store.NewSourceRecords(pool).Get(ctx, "gemeente-eindhoven", "EHV-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.Persons[0].Name.SurnamePrefix; got != "van der" {
+		t.Errorf("stored record lost its voorvoegsel: %q", got)
+	}
+	if rec.Provenance.MessageID != "msg-1" || rec.Provenance.Partner != "GEM-EHV" {
+		t.Errorf("provenance = %+v", rec.Provenance)
+	}
+	dls, err := store.NewDeadLetters(pool).List(ctx, store.DeadLetterFilter{Source: "gemeente-eindhoven"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dls) != 3 {
+		t.Fatalf("%d dead letters, want 3", len(dls))
+	}
+	for _, d := range dls {
+		if d.Position == "" || d.Reason == "" {
+			t.Errorf("dead letter without position or reason: %+v", d)
+		}
+		full, err := store.NewDeadLetters(pool).Get(ctx, d.ID)
+		if err != nil || len(full.Raw) == 0 {
+			t.Errorf("dead letter %d keeps no raw bytes (%v)", d.ID, err)
+		}
+	}
+	outbox := outboxIDs(t, pool)
+	if len(outbox) != 4 {
+		t.Fatalf("%d outbox messages, want 4 (1 record, 3 dead-letter notices)", len(outbox))
+	}
+
+	// A redelivery of the same message changes nothing but republishes the same message ids.
+	if _, err := st.Process(ctx, prov, bytes.NewReader([]byte(csvInput))); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := store.NewDeadLetters(pool).Count(ctx, store.DeadLetterNew); n != 3 {
+		t.Errorf("%d dead letters after a redelivery, want still 3", n)
+	}
+	again := outboxIDs(t, pool)
+	for id, n := range again {
+		if n != 2 || outbox[id] != 1 {
+			t.Errorf("message %s: %d times after redelivery (first time %d): ids must be stable", id, n, outbox[id])
+		}
+	}
+}
+
+func TestProcessUnknownSourceIsDeadLettered(t *testing.T) {
+	st, pool := newStage(t)
+	ctx := context.Background()
+	counts, err := st.Process(ctx, canonical.Provenance{Source: "nope", ReceivedAt: time.Now(), MessageID: "m"}, bytes.NewReader([]byte("x")))
+	if err != nil || counts.Rejected != 1 {
+		t.Fatalf("counts %+v, err %v", counts, err)
+	}
+	d, err := store.NewDeadLetters(pool).List(ctx, store.DeadLetterFilter{Source: "nope"})
+	if err != nil || len(d) != 1 {
+		t.Fatalf("dead letters %v, %v", d, err)
+	}
+}
+
+func TestProcessUnreadableInputKeepsItWhole(t *testing.T) {
+	st, pool := newStage(t)
+	ctx := context.Background()
+	in := []byte("Persoonsnummer;Geslachtsnaam\r\nEHV-9;\"unterminated")
+	counts, err := st.Process(ctx, canonical.Provenance{Source: "gemeente-eindhoven", ReceivedAt: time.Now(), MessageID: "m2"}, bytes.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts.Rejected == 0 {
+		t.Fatalf("counts %+v: the truncated input must be dead-lettered", counts)
+	}
+	dls, _ := store.NewDeadLetters(pool).List(ctx, store.DeadLetterFilter{Source: "gemeente-eindhoven"})
+	var whole bool
+	for _, d := range dls {
+		full, _ := store.NewDeadLetters(pool).Get(ctx, d.ID)
+		whole = whole || bytes.Equal(full.Raw, in)
+	}
+	if !whole {
+		t.Error("no dead letter keeps the whole unreadable input")
+	}
+}
+
+// outboxIDs counts the outbox messages per id.
+func outboxIDs(t *testing.T, pool *pgxpool.Pool) map[string]int {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), "SELECT message_id FROM outbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	ids := map[string]int{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids[id]++
+	}
+	return ids
+}
