@@ -1,0 +1,157 @@
+package match
+
+// KeyKind is the kind of a blocking key: which attributes it is made of.
+type KeyKind uint8
+
+// Blocking key kinds. Name keys are made of phonetic keys (see Phonetic), so spelling variants share them; a
+// person registered under a partner's name gets keys for both surnames.
+const (
+	// KeyBSN is a valid BSN.
+	KeyBSN KeyKind = iota + 1
+	// KeySKN is a strafrechtketennummer.
+	KeySKN
+	// KeyBirthName is a complete birth date with one name: the surname, the partner's surname or the first
+	// name. Records sharing the date and any one of these names meet, whatever happened to the other names
+	// (typing errors, a partner name used without saying so, given name and surname exchanged).
+	KeyBirthName
+	// KeyYearNames is the birth year with first name and surname, in either order, so that records with given
+	// name and surname exchanged share it. It finds records whose birth dates differ within the year or are
+	// partial.
+	KeyYearNames
+	// KeyYearSurnameInitial is the birth year with the surname and the first initial: it finds records with a
+	// misspelt or shortened first name and a partial or mistyped birth date.
+	KeyYearSurnameInitial
+	// KeyNames is first name and surname, in either order, without a date: it finds records whose birth date is
+	// missing or has a mistyped year. Its blocks are the largest; a caller may skip a block of this kind above a
+	// size limit.
+	KeyNames
+	// KeyAddressInitial is postcode, house number and first initial.
+	KeyAddressInitial
+)
+
+// keyKindNames are the names of the key kinds.
+var keyKindNames = [...]string{
+	KeyBSN:                "bsn",
+	KeySKN:                "skn",
+	KeyBirthName:          "birth-name",
+	KeyYearNames:          "year-names",
+	KeyYearSurnameInitial: "year-surname-initial",
+	KeyNames:              "names",
+	KeyAddressInitial:     "address-initial",
+}
+
+// String returns the kind's name.
+func (k KeyKind) String() string {
+	if k > 0 && int(k) < len(keyKindNames) {
+		return keyKindNames[k]
+	}
+	return "unknown"
+}
+
+// Key is a blocking key: records that share a key are compared. Hash is a 64-bit FNV-1a hash of the kind and
+// the key's parts, so a key holds no readable personal data; equal hashes of different parts are rare and cost
+// only a needless comparison.
+type Key struct {
+	Kind KeyKind
+	Hash uint64
+}
+
+// maxKeys is the most keys one record has.
+const maxKeys = 24
+
+// Keys returns the blocking keys of a person, without duplicates.
+func Keys(f *Features) []Key {
+	return AppendKeys(make([]Key, 0, maxKeys), f)
+}
+
+// AppendKeys appends the blocking keys of a person to dst, without duplicates. It allocates only when dst has
+// no room.
+func AppendKeys(dst []Key, f *Features) []Key {
+	start := len(dst)
+	add := func(k Key) {
+		for _, x := range dst[start:] {
+			if x == k {
+				return
+			}
+		}
+		dst = append(dst, k)
+	}
+	if f.BSN != "" {
+		add(Key{KeyBSN, newHash(KeyBSN).str(f.BSN).sum()})
+	}
+	if f.SKN != "" {
+		add(Key{KeySKN, newHash(KeySKN).str(f.SKN).sum()})
+	}
+	date := f.Birth.Complete()
+	year := f.Birth.Year
+	first := f.FirstNamePhonetic
+	if date && first != "" {
+		add(Key{KeyBirthName, newHash(KeyBirthName).num(packDate(f.Birth)).str(first).sum()})
+	}
+	for _, ph := range [4]string{f.SurnamePhonetic, f.PartnerPhonetic, f.HalfPhonetics[0], f.HalfPhonetics[1]} {
+		if ph == "" {
+			continue
+		}
+		if date {
+			add(Key{KeyBirthName, newHash(KeyBirthName).num(packDate(f.Birth)).str(ph).sum()})
+		}
+		if year != 0 && f.Initials != "" {
+			add(Key{KeyYearSurnameInitial, newHash(KeyYearSurnameInitial).num(year).str(ph).str(f.Initials[:1]).sum()})
+		}
+		if first == "" {
+			continue
+		}
+		x, y := first, ph
+		if y < x {
+			x, y = y, x
+		}
+		if year != 0 {
+			add(Key{KeyYearNames, newHash(KeyYearNames).num(year).str(x).str(y).sum()})
+		}
+		add(Key{KeyNames, newHash(KeyNames).str(x).str(y).sum()})
+	}
+	if f.Postcode != "" && f.HouseNumber != 0 && f.Initials != "" {
+		add(Key{KeyAddressInitial, newHash(KeyAddressInitial).str(f.Postcode).num(f.HouseNumber).
+			str(f.Initials[:1]).sum()})
+	}
+	return dst
+}
+
+// FNV-1a 64-bit parameters.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// keyHash is an FNV-1a hash under construction.
+type keyHash uint64
+
+// newHash starts the hash of a key of kind k.
+func newHash(k KeyKind) keyHash {
+	return keyHash(fnvOffset).byte(byte(k))
+}
+
+// byte adds one byte.
+func (h keyHash) byte(b byte) keyHash {
+	return (h ^ keyHash(b)) * fnvPrime
+}
+
+// str adds a string and a separator.
+func (h keyHash) str(s string) keyHash {
+	for i := 0; i < len(s); i++ {
+		h = h.byte(s[i])
+	}
+	return h.byte(0)
+}
+
+// num adds a non-negative number and a separator.
+func (h keyHash) num(n int) keyHash {
+	for i := 0; i < 4; i++ {
+		h = h.byte(byte(n))
+		n >>= 8
+	}
+	return h.byte(0)
+}
+
+// sum returns the hash.
+func (h keyHash) sum() uint64 { return uint64(h) }

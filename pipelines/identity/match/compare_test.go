@@ -1,0 +1,149 @@
+package match
+
+import (
+	"testing"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+)
+
+func TestCompareSurname(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b canonical.Name
+		want Level
+	}{
+		{"exact", canonical.Name{Surname: "Jansen"}, canonical.Name{Surname: "jansen"}, SurnameExact},
+		{"exact without prefix", canonical.Name{SurnamePrefix: "van der", Surname: "Meijden"}, canonical.Name{Surname: "Meyden"}, SurnameExact},
+		{"diacritics dropped", canonical.Name{Surname: "Çelik"}, canonical.Name{Surname: "Celik"}, SurnameExact},
+		{"partner name used", canonical.Name{Surname: "Vries", SurnamePrefix: "de", PartnerSurname: "Jansen", Usage: canonical.NameUsagePartner},
+			canonical.Name{Surname: "Jansen"}, SurnameNameUsage},
+		{"combined name used", canonical.Name{Surname: "Vries", SurnamePrefix: "de", PartnerSurname: "Jansen"},
+			canonical.Name{Surname: "Jansen-de Vries"}, SurnameNameUsage},
+		{"typo", canonical.Name{Surname: "Jansen"}, canonical.Name{Surname: "Jnasen"}, SurnameJW92},
+		{"phonetic", canonical.Name{Surname: "Philips"}, canonical.Name{Surname: "Filips"}, SurnamePhonetic},
+		{"weak", canonical.Name{Surname: "Bakker"}, canonical.Name{Surname: "Backers"}, SurnameJW80},
+		{"different", canonical.Name{Surname: "Jansen"}, canonical.Name{Surname: "Bakker"}, SurnameElse},
+		{"missing", canonical.Name{Surname: "Jansen"}, canonical.Name{}, LevelMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := Prepare(canonical.Person{Name: tt.a})
+			b := Prepare(canonical.Person{Name: tt.b})
+			if got := Compare(&a, &b)[AttrSurname]; got != tt.want {
+				t.Errorf("surname level = %s, want %s", AttrSurname.LevelName(got), AttrSurname.LevelName(tt.want))
+			}
+			if got := Compare(&b, &a)[AttrSurname]; got != tt.want {
+				t.Errorf("reversed: surname level = %s, want %s", AttrSurname.LevelName(got), AttrSurname.LevelName(tt.want))
+			}
+		})
+	}
+}
+
+func TestCompareGivenNames(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b canonical.Name
+		want Level
+	}{
+		{"exact", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{GivenNames: "jan  pieter"}, GivenExact},
+		{"first exact", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{GivenNames: "Jan"}, GivenFirstExact},
+		{"typo", canonical.Name{GivenNames: "Johannes"}, canonical.Name{GivenNames: "Johanes"}, GivenJW92},
+		{"second name used", canonical.Name{GivenNames: "Johannes Petrus"}, canonical.Name{GivenNames: "Petrus"}, GivenNameInCommon},
+		{"weak", canonical.Name{GivenNames: "Marieke"}, canonical.Name{GivenNames: "Mareike"}, GivenJW92},
+		{"phonetic", canonical.Name{GivenNames: "Christiaan"}, canonical.Name{GivenNames: "Kristiaan"}, GivenJW80},
+		{"initials only", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{Initials: "J."}, GivenInitials},
+		{"initials disagree", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{Initials: "K."}, GivenElse},
+		{"different", canonical.Name{GivenNames: "Jan"}, canonical.Name{GivenNames: "Kees"}, GivenElse},
+		{"missing", canonical.Name{GivenNames: "Jan"}, canonical.Name{}, LevelMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := Prepare(canonical.Person{Name: tt.a})
+			b := Prepare(canonical.Person{Name: tt.b})
+			if got := Compare(&a, &b)[AttrGivenNames]; got != tt.want {
+				t.Errorf("given-name level = %s, want %s", AttrGivenNames.LevelName(got), AttrGivenNames.LevelName(tt.want))
+			}
+		})
+	}
+}
+
+func TestCompareSwapped(t *testing.T) {
+	a := Prepare(person("Jansen", "", "Pieter", "19700101", ""))
+	b := Prepare(person("Pieter", "", "Jansen", "19700101", ""))
+	c := Compare(&a, &b)
+	if c[AttrSurname] != SurnameSwapped || c[AttrGivenNames] != LevelMissing {
+		t.Errorf("surname, given = %s, %s, want swapped, missing",
+			AttrSurname.LevelName(c[AttrSurname]), AttrGivenNames.LevelName(c[AttrGivenNames]))
+	}
+}
+
+func TestCompareBirthDate(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want Level
+	}{
+		{"19680512", "19680512", BirthExact},
+		{"19680512", "19680513", BirthOneEdit},
+		{"19680512", "19860512", BirthOneEdit}, // adjacent digits of the year exchanged
+		{"19680512", "19580612", BirthElse},    // two digits changed
+		{"19680512", "19680521", BirthOneEdit},
+		{"19680512", "19681205", BirthDayMonthSwapped},
+		{"19680512", "19680000", BirthWithinRange},
+		{"19680512", "19680500", BirthWithinRange},
+		{"19680500", "19680000", BirthWithinRange},
+		{"19680512", "19680600", BirthSameYear},
+		{"19680512", "19680923", BirthSameYear},
+		{"19680512", "19700101", BirthElse},
+		{"19680512", "", LevelMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+"/"+tt.b, func(t *testing.T) {
+			a := Prepare(person("", "", "", tt.a, ""))
+			b := Prepare(person("", "", "", tt.b, ""))
+			if got := Compare(&a, &b)[AttrBirthDate]; got != tt.want {
+				t.Errorf("birth level = %s, want %s", AttrBirthDate.LevelName(got), AttrBirthDate.LevelName(tt.want))
+			}
+		})
+	}
+}
+
+func TestCompareIdentifiersAddressGender(t *testing.T) {
+	withAddr := func(bsn, pc string, hn int, g canonical.Gender) Features {
+		p := person("", "", "", "", bsn)
+		p.Gender = g
+		if pc != "" {
+			p.Addresses = []canonical.Address{{Postcode: pc, HouseNumber: hn}}
+		}
+		return Prepare(p)
+	}
+	tests := []struct {
+		name string
+		a, b Features
+		attr Attribute
+		want Level
+	}{
+		{"bsn equal", withAddr("123456782", "", 0, ""), withAddr("123456782", "", 0, ""), AttrBSN, IDEqual},
+		{"bsn different", withAddr("123456782", "", 0, ""), withAddr("111222333", "", 0, ""), AttrBSN, IDDifferent},
+		{"bsn invalid is missing", withAddr("123456782", "", 0, ""), withAddr("123456789", "", 0, ""), AttrBSN, LevelMissing},
+		{"address exact", withAddr("", "1234AB", 12, ""), withAddr("", "1234 ab", 12, ""), AttrAddress, AddressExact},
+		{"address postcode", withAddr("", "1234AB", 12, ""), withAddr("", "1234AB", 14, ""), AttrAddress, AddressPostcode},
+		{"address else", withAddr("", "1234AB", 12, ""), withAddr("", "5678CD", 12, ""), AttrAddress, AddressElse},
+		{"gender different", withAddr("", "", 0, "M"), withAddr("", "", 0, "V"), AttrGender, GenderDifferent},
+		{"gender unknown", withAddr("", "", 0, "M"), withAddr("", "", 0, "O"), AttrGender, LevelMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Compare(&tt.a, &tt.b)[tt.attr]; got != tt.want {
+				t.Errorf("%s level = %s, want %s", tt.attr, tt.attr.LevelName(got), tt.attr.LevelName(tt.want))
+			}
+		})
+	}
+}
+
+func TestCompareAllocs(t *testing.T) {
+	a := Prepare(person("Jan Pieter", "van der", "Meijden", "19680512", "123456782"))
+	b := Prepare(person("Jan", "", "Meyden", "19680521", ""))
+	if n := testing.AllocsPerRun(100, func() { _ = Compare(&a, &b) }); n != 0 {
+		t.Errorf("Compare allocates %.0f times, want 0", n)
+	}
+}

@@ -1,0 +1,451 @@
+package match
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// MU is the pair of Fellegi-Sunter probabilities of one comparison level: M, that a pair of records of one
+// person is at this level, and U, that a pair of records of two different persons is.
+type MU struct {
+	M float64 `yaml:"m" json:"m"`
+	U float64 `yaml:"u" json:"u"`
+}
+
+// Weight returns the match weight log2(M/U) of the level.
+func (p MU) Weight() float64 { return math.Log2(p.M / p.U) }
+
+// Weights are the m and u probabilities of every level of every attribute, and the prior. Levels is keyed by
+// attribute name, then level name ("surname" → "exact"), as Attribute.String and Attribute.Levels write them;
+// the "missing" level has none. Levels left out take the defaults, so a configuration may change one level only.
+type Weights struct {
+	// Lambda is the probability that two records drawn at random are of one person. It turns a score into a
+	// probability (see Probability); decisions do not use it.
+	Lambda float64 `yaml:"lambda" json:"lambda"`
+	// Levels holds the m and u probabilities per attribute and level.
+	Levels map[string]map[string]MU `yaml:"levels" json:"levels"`
+}
+
+// Thresholds are the two score thresholds, declared in configuration before any data is seen. A score (the sum
+// of the match weights, in bits) at or above Match links; at or above Possible goes to review.
+type Thresholds struct {
+	Match    float64 `yaml:"match" json:"match"`
+	Possible float64 `yaml:"possible" json:"possible"`
+}
+
+// Config is the matching configuration: weights and thresholds.
+type Config struct {
+	Weights    Weights    `yaml:"weights" json:"weights"`
+	Thresholds Thresholds `yaml:"thresholds" json:"thresholds"`
+}
+
+// Default thresholds. A score of 20 bits is a likelihood ratio of about one million: with the one-in-a-thousand
+// prior of a blocked candidate pair, a posterior of 0.999. Below 10 bits a pair is not worth a reviewer's time.
+const (
+	DefaultMatchThreshold    = 20
+	DefaultPossibleThreshold = 10
+)
+
+// DefaultLambda is the default prior that two random records are of one person.
+const DefaultLambda = 1e-4
+
+// defaultLevels are the default m/u probabilities. They reflect Dutch register data: surnames and first names
+// agreeing by chance as often as the frequency of common names makes them (de Jong, Jansen: about 0.25 % of
+// random pairs agree on the surname), a birth date shared by chance by one pair in 25,000, a BSN shared by
+// chance only through error, and people moving house.
+var defaultLevels = [NumAttributes][]MU{
+	AttrSurname: {
+		SurnameExact:     {M: 0.86, U: 0.0025},
+		SurnameNameUsage: {M: 0.03, U: 0.00005},
+		SurnameSwapped:   {M: 0.004, U: 0.000005},
+		SurnameJW92:      {M: 0.05, U: 0.0008},
+		SurnamePhonetic:  {M: 0.012, U: 0.0015},
+		SurnameJW80:      {M: 0.02, U: 0.02},
+		SurnameElse:      {M: 0.024, U: 0.975},
+	},
+	AttrGivenNames: {
+		GivenExact:        {M: 0.70, U: 0.002},
+		GivenFirstExact:   {M: 0.18, U: 0.006},
+		GivenJW92:         {M: 0.04, U: 0.002},
+		GivenNameInCommon: {M: 0.02, U: 0.002},
+		GivenJW80:         {M: 0.025, U: 0.03},
+		GivenInitials:     {M: 0.02, U: 0.05},
+		GivenElse:         {M: 0.015, U: 0.908},
+	},
+	AttrBirthDate: {
+		BirthExact:           {M: 0.88, U: 0.00004},
+		BirthOneEdit:         {M: 0.04, U: 0.0005},
+		BirthDayMonthSwapped: {M: 0.01, U: 0.00003},
+		BirthWithinRange:     {M: 0.03, U: 0.0004},
+		BirthSameYear:        {M: 0.02, U: 0.013},
+		BirthElse:            {M: 0.02, U: 0.986},
+	},
+	AttrBSN: {
+		IDEqual:     {M: 0.99, U: 1e-7},
+		IDDifferent: {M: 0.01, U: 1},
+	},
+	AttrSKN: {
+		IDEqual:     {M: 0.98, U: 1e-6},
+		IDDifferent: {M: 0.02, U: 1},
+	},
+	AttrAddress: {
+		AddressExact:    {M: 0.65, U: 0.0002},
+		AddressPostcode: {M: 0.05, U: 0.001},
+		AddressElse:     {M: 0.30, U: 0.9988},
+	},
+	AttrGender: {
+		GenderEqual:     {M: 0.97, U: 0.5},
+		GenderDifferent: {M: 0.03, U: 0.5},
+	},
+}
+
+// DefaultWeights returns the default weights.
+func DefaultWeights() Weights {
+	w := Weights{Lambda: DefaultLambda}
+	w.setDefaults()
+	return w
+}
+
+// DefaultConfig returns the default configuration.
+func DefaultConfig() Config {
+	c := Config{}
+	c.SetDefaults()
+	return c
+}
+
+// SetDefaults fills in what the configuration leaves out.
+func (c *Config) SetDefaults() {
+	c.Weights.setDefaults()
+	if c.Thresholds == (Thresholds{}) {
+		c.Thresholds = Thresholds{Match: DefaultMatchThreshold, Possible: DefaultPossibleThreshold}
+	}
+}
+
+// setDefaults fills in the prior and every level left out.
+func (w *Weights) setDefaults() {
+	if w.Lambda == 0 {
+		w.Lambda = DefaultLambda
+	}
+	if w.Levels == nil {
+		w.Levels = make(map[string]map[string]MU, NumAttributes)
+	}
+	for a := Attribute(0); a < NumAttributes; a++ {
+		levels := w.Levels[a.String()]
+		if levels == nil {
+			levels = make(map[string]MU, len(defaultLevels[a]))
+			w.Levels[a.String()] = levels
+		}
+		for l := Level(1); int(l) < len(defaultLevels[a]); l++ {
+			if _, ok := levels[a.LevelName(l)]; !ok {
+				levels[a.LevelName(l)] = defaultLevels[a][l]
+			}
+		}
+	}
+}
+
+// Validate checks the configuration and reports all problems at once, each naming its key.
+func (c *Config) Validate() error {
+	var errs []error
+	if err := c.Weights.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Thresholds.Match <= c.Thresholds.Possible {
+		errs = append(errs, fmt.Errorf("thresholds.match (%g) must be above thresholds.possible (%g)",
+			c.Thresholds.Match, c.Thresholds.Possible))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks the weights: known attribute and level names, and probabilities in (0, 1].
+func (w *Weights) Validate() error {
+	var errs []error
+	if !(w.Lambda > 0 && w.Lambda < 1) {
+		errs = append(errs, fmt.Errorf("weights.lambda: %g is not a probability in (0, 1)", w.Lambda))
+	}
+	attrs := make([]string, 0, len(w.Levels))
+	for name := range w.Levels {
+		attrs = append(attrs, name)
+	}
+	sort.Strings(attrs)
+	for _, name := range attrs {
+		a, ok := attributeByName(name)
+		if !ok {
+			errs = append(errs, fmt.Errorf("weights.levels.%s: unknown attribute, want one of %s",
+				name, strings.Join(attributeNames[:], ", ")))
+			continue
+		}
+		levels := make([]string, 0, len(w.Levels[name]))
+		for l := range w.Levels[name] {
+			levels = append(levels, l)
+		}
+		sort.Strings(levels)
+		for _, l := range levels {
+			key := "weights.levels." + name + "." + l
+			if _, ok := levelByName(a, l); !ok || l == "missing" {
+				errs = append(errs, fmt.Errorf("%s: unknown level, want one of %s",
+					key, strings.Join(a.Levels()[1:], ", ")))
+				continue
+			}
+			p := w.Levels[name][l]
+			if !(p.M > 0 && p.M <= 1) {
+				errs = append(errs, fmt.Errorf("%s.m: %g is not a probability in (0, 1]", key, p.M))
+			}
+			if !(p.U > 0 && p.U <= 1) {
+				errs = append(errs, fmt.Errorf("%s.u: %g is not a probability in (0, 1]", key, p.U))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// attributeByName returns the attribute of a configuration name.
+func attributeByName(name string) (Attribute, bool) {
+	for a := Attribute(0); a < NumAttributes; a++ {
+		if attributeNames[a] == name {
+			return a, true
+		}
+	}
+	return 0, false
+}
+
+// levelByName returns the level of attribute a with the given name.
+func levelByName(a Attribute, name string) (Level, bool) {
+	for l, n := range a.Levels() {
+		if n == name {
+			return Level(l), true
+		}
+	}
+	return 0, false
+}
+
+// Decision is the outcome of comparing two records.
+type Decision uint8
+
+// Decisions.
+const (
+	// NoMatch: the records are of different persons; a record without a match creates a person.
+	NoMatch Decision = iota
+	// PossibleMatch: a reviewer decides; until then the records stay separate persons.
+	PossibleMatch
+	// Match: the records are linked to one person.
+	Match
+	// Conflict: one valid BSN on records that are clearly of different persons; a reviewer decides.
+	Conflict
+)
+
+// decisionNames are the names of the decisions as evidence writes them.
+var decisionNames = [...]string{NoMatch: "no-match", PossibleMatch: "possible-match", Match: "match", Conflict: "conflict"}
+
+// String returns the decision's name.
+func (d Decision) String() string {
+	if int(d) < len(decisionNames) {
+		return decisionNames[d]
+	}
+	return "unknown"
+}
+
+// MarshalText writes the decision's name.
+func (d Decision) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a decision's name.
+func (d *Decision) UnmarshalText(b []byte) error {
+	for i, n := range decisionNames {
+		if n == string(b) {
+			*d = Decision(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("decision %q: unknown, want match, possible-match, no-match or conflict", b)
+}
+
+// Rule names a hard rule that overrode the thresholds.
+type Rule string
+
+// Hard rules.
+const (
+	// RuleNone: the thresholds decided.
+	RuleNone Rule = ""
+	// RuleDifferentBSN: two different valid BSNs never link automatically; at most a possible match, when all
+	// else would have linked.
+	RuleDifferentBSN Rule = "different-bsn"
+	// RuleSameBSNDifferentPerson: one valid BSN on records whose birth dates and names disagree is a conflict.
+	RuleSameBSNDifferentPerson Rule = "same-bsn-different-person"
+	// RuleGivenNamesDiffer: without a shared identifier, records whose given names disagree entirely (twins,
+	// siblings) are at most a possible match.
+	RuleGivenNamesDiffer Rule = "given-names-differ"
+	// RuleBirthDatesDiffer: without a shared identifier, records with complete birth dates that disagree beyond
+	// a typing error (parent and child of one name) are at most a possible match.
+	RuleBirthDatesDiffer Rule = "birth-dates-differ"
+)
+
+// Decide applies the thresholds alone to a score: Match at or above t.Match, PossibleMatch at or above
+// t.Possible, NoMatch below. Model.Decide applies the hard rules on top.
+func Decide(score float64, t Thresholds) Decision {
+	switch {
+	case score >= t.Match:
+		return Match
+	case score >= t.Possible:
+		return PossibleMatch
+	}
+	return NoMatch
+}
+
+// Model is a compiled Config: match weights per attribute and level, and the thresholds. It is safe for
+// concurrent use.
+type Model struct {
+	weights    [NumAttributes][maxLevels]float64
+	thresholds Thresholds
+	lambda     float64
+}
+
+// NewModel compiles a configuration, after filling in its defaults and validating it.
+func NewModel(c Config) (*Model, error) {
+	c.Weights.Levels = cloneLevels(c.Weights.Levels)
+	c.SetDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("compiling match model: %w", err)
+	}
+	m := &Model{thresholds: c.Thresholds, lambda: c.Weights.Lambda}
+	for a := Attribute(0); a < NumAttributes; a++ {
+		for l := Level(1); int(l) < len(a.Levels()); l++ {
+			m.weights[a][l] = c.Weights.Levels[a.String()][a.LevelName(l)].Weight()
+		}
+	}
+	return m, nil
+}
+
+// cloneLevels copies the level maps so that filling in defaults leaves the caller's configuration alone.
+func cloneLevels(in map[string]map[string]MU) map[string]map[string]MU {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]map[string]MU, len(in))
+	for a, levels := range in {
+		c := make(map[string]MU, len(levels))
+		for l, p := range levels {
+			c[l] = p
+		}
+		out[a] = c
+	}
+	return out
+}
+
+// Thresholds returns the model's thresholds.
+func (m *Model) Thresholds() Thresholds { return m.thresholds }
+
+// Weight returns the match weight of level l of attribute a; 0 for the missing level.
+func (m *Model) Weight(a Attribute, l Level) float64 {
+	if a >= NumAttributes || int(l) >= maxLevels {
+		return 0
+	}
+	return m.weights[a][l]
+}
+
+// Score returns the total match weight of a comparison, in bits: the sum of log2(m/u) over the attributes.
+func (m *Model) Score(c Comparison) float64 {
+	s := 0.0
+	for a := range c {
+		s += m.weights[a][c[a]]
+	}
+	return s
+}
+
+// Probability turns a score into the probability that the pair is of one person, given the prior Lambda.
+func (m *Model) Probability(score float64) float64 {
+	odds := math.Exp2(score) * m.lambda / (1 - m.lambda)
+	if math.IsInf(odds, 1) {
+		return 1
+	}
+	return odds / (1 + odds)
+}
+
+// Outcome is a decision with the score it was made on and the hard rule that overrode the thresholds, if any.
+type Outcome struct {
+	Decision Decision
+	Score    float64
+	Rule     Rule
+}
+
+// Decide scores a comparison and decides it: the thresholds, then the hard rules of DESIGN.md §6.
+//
+//   - Two different valid BSNs: never Match. PossibleMatch when the other attributes alone reach the Match
+//     threshold, NoMatch otherwise.
+//   - The same valid BSN on clearly different persons (two of surname, given names and birth date at their
+//     disagreeing level): Conflict.
+//   - Without a shared BSN or SKN, given names that disagree entirely, or complete birth dates that disagree
+//     beyond a typing error, make at most a PossibleMatch: twins and parents with their child's name look alike
+//     in everything else.
+//
+// A BSN that fails the elfproef never reaches the comparison (see Prepare).
+func (m *Model) Decide(c Comparison) Outcome {
+	score := m.Score(c)
+	o := Outcome{Decision: Decide(score, m.thresholds), Score: score}
+	switch c[AttrBSN] {
+	case IDDifferent:
+		if o.Decision == Match || o.Decision == PossibleMatch {
+			o.Rule = RuleDifferentBSN
+			o.Decision = NoMatch
+			if score-m.weights[AttrBSN][IDDifferent] >= m.thresholds.Match {
+				o.Decision = PossibleMatch
+			}
+		}
+		return o
+	case IDEqual:
+		if clearlyDifferent(c) {
+			o.Decision, o.Rule = Conflict, RuleSameBSNDifferentPerson
+		}
+		return o
+	}
+	if o.Decision != Match || c[AttrSKN] == IDEqual {
+		return o
+	}
+	switch {
+	case c[AttrGivenNames] == GivenElse:
+		o.Decision, o.Rule = PossibleMatch, RuleGivenNamesDiffer
+	case c[AttrBirthDate] == BirthElse:
+		o.Decision, o.Rule = PossibleMatch, RuleBirthDatesDiffer
+	}
+	return o
+}
+
+// clearlyDifferent reports whether the birth dates disagree and so does the surname or the given names.
+func clearlyDifferent(c Comparison) bool {
+	return c[AttrBirthDate] == BirthElse && (c[AttrSurname] == SurnameElse || c[AttrGivenNames] == GivenElse)
+}
+
+// Evidence is why a decision was made, for storing with it: the score, the rule that overrode the thresholds,
+// and per attribute the level and its weight. It names no value of the records.
+type Evidence struct {
+	Decision   Decision            `json:"decision"`
+	Score      float64             `json:"score"`
+	Rule       Rule                `json:"rule,omitempty"`
+	Attributes []AttributeEvidence `json:"attributes"`
+}
+
+// AttributeEvidence is one attribute's part in a decision.
+type AttributeEvidence struct {
+	Attribute string  `json:"attribute"`
+	Level     string  `json:"level"`
+	Weight    float64 `json:"weight"`
+}
+
+// Evidence decides a comparison and explains the decision.
+func (m *Model) Evidence(c Comparison) Evidence {
+	o := m.Decide(c)
+	e := Evidence{Decision: o.Decision, Score: round3(o.Score), Rule: o.Rule,
+		Attributes: make([]AttributeEvidence, 0, NumAttributes)}
+	for a := Attribute(0); a < NumAttributes; a++ {
+		e.Attributes = append(e.Attributes, AttributeEvidence{
+			Attribute: a.String(),
+			Level:     a.LevelName(c[a]),
+			Weight:    round3(m.weights[a][c[a]]),
+		})
+	}
+	return e
+}
+
+// round3 rounds to three decimals, enough for evidence.
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

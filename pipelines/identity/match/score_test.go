@@ -1,0 +1,217 @@
+package match
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+func TestDefaultConfig(t *testing.T) {
+	c := DefaultConfig()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("default configuration does not validate: %v", err)
+	}
+	for a := Attribute(0); a < NumAttributes; a++ {
+		sumM, sumU := 0.0, 0.0
+		for _, p := range c.Weights.Levels[a.String()] {
+			sumM += p.M
+			sumU += p.U
+		}
+		if math.Abs(sumM-1) > 0.01 || math.Abs(sumU-1) > 0.01 {
+			t.Errorf("%s: m sum to %.4f and u to %.4f, want 1 each", a, sumM, sumU)
+		}
+		if got, want := len(c.Weights.Levels[a.String()]), len(a.Levels())-1; got != want {
+			t.Errorf("%s: %d levels configured, want %d", a, got, want)
+		}
+	}
+}
+
+func TestConfigFiles(t *testing.T) {
+	wantErr := map[string]string{
+		"unknown-level.bad.yml":     "weights.levels.surname.identical: unknown level",
+		"unknown-attribute.bad.yml": "weights.levels.shoesize: unknown attribute",
+		"zero-u.bad.yml":            "weights.levels.bsn.equal.u: 0 is not a probability",
+		"thresholds.bad.yml":        "thresholds.match (10) must be above thresholds.possible (12)",
+		"lambda.bad.yml":            "weights.lambda: 1.5 is not a probability",
+	}
+	files, err := filepath.Glob("testdata/config/*.yml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no configuration files: %v", err)
+	}
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c Config
+			if err := yaml.Unmarshal(data, &c); err != nil {
+				t.Fatalf("decoding: %v", err)
+			}
+			_, err = NewModel(c)
+			if strings.HasSuffix(name, ".good.yml") {
+				if err != nil {
+					t.Fatalf("NewModel: %v", err)
+				}
+				return
+			}
+			want, ok := wantErr[name]
+			if !ok {
+				t.Fatalf("no expected error listed for %s", name)
+			}
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("NewModel error = %v, want it to contain %q", err, want)
+			}
+		})
+	}
+}
+
+func TestPartialConfigKeepsDefaults(t *testing.T) {
+	data, err := os.ReadFile("testdata/config/partial.good.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Config
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Weight(AttrSurname, SurnameExact), math.Log2(0.9/0.003); math.Abs(got-want) > 1e-9 {
+		t.Errorf("configured surname exact weight = %.3f, want %.3f", got, want)
+	}
+	if got, want := m.Weight(AttrBirthDate, BirthExact), defaultLevels[AttrBirthDate][BirthExact].Weight(); got != want {
+		t.Errorf("default birth exact weight = %.3f, want %.3f", got, want)
+	}
+	if m.Thresholds() != (Thresholds{Match: 22, Possible: 12}) {
+		t.Errorf("thresholds = %+v, want 22 and 12", m.Thresholds())
+	}
+	if c.Weights.Levels["birthDate"] != nil {
+		t.Error("NewModel filled in the caller's configuration")
+	}
+}
+
+func TestConfigYAMLRoundTrip(t *testing.T) {
+	c := DefaultConfig()
+	out, err := yaml.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Config
+	if err := yaml.Unmarshal(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Weights.Levels["bsn"]["equal"] != c.Weights.Levels["bsn"]["equal"] || back.Thresholds != c.Thresholds {
+		t.Errorf("round trip changed the configuration:\n%s", out)
+	}
+}
+
+func TestDecide(t *testing.T) {
+	m, err := NewModel(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	strong := Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}
+	with := func(c Comparison, a Attribute, l Level) Comparison { c[a] = l; return c }
+	tests := []struct {
+		name string
+		c    Comparison
+		want Decision
+		rule Rule
+	}{
+		{"names and birth date", strong, Match, RuleNone},
+		{"nothing known", Comparison{}, NoMatch, RuleNone},
+		{"same bsn only", Comparison{AttrBSN: IDEqual}, Match, RuleNone},
+		{"different bsn, all else agrees", with(strong, AttrBSN, IDDifferent), PossibleMatch, RuleDifferentBSN},
+		{"different bsn, nearly all else agrees",
+			Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenFirstExact, AttrBirthDate: BirthOneEdit, AttrAddress: AddressExact},
+			PossibleMatch, RuleDifferentBSN},
+		{"different bsn, siblings at one address",
+			Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenInitials, AttrBirthDate: BirthSameYear, AttrAddress: AddressExact},
+			NoMatch, RuleDifferentBSN},
+		{"same bsn, different person",
+			Comparison{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse}, Conflict, RuleSameBSNDifferentPerson},
+		{"same bsn and birth date, names changed",
+			Comparison{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact}, Match, RuleNone},
+		{"same bsn, child of the bsn holder",
+			Comparison{AttrBSN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthElse}, Conflict, RuleSameBSNDifferentPerson},
+		{"same bsn, married name", Comparison{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}, Match, RuleNone},
+		{"twins", Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact, AttrAddress: AddressExact, AttrGender: GenderEqual},
+			PossibleMatch, RuleGivenNamesDiffer},
+		{"father and son", Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse, AttrAddress: AddressExact, AttrGender: GenderEqual},
+			PossibleMatch, RuleBirthDatesDiffer},
+		{"twins with one skn", Comparison{AttrSKN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact},
+			Match, RuleNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := m.Decide(tt.c)
+			if o.Decision != tt.want || o.Rule != tt.rule {
+				t.Errorf("Decide = %s (rule %q, score %.1f), want %s (rule %q)", o.Decision, o.Rule, o.Score, tt.want, tt.rule)
+			}
+		})
+	}
+}
+
+func TestDecideThresholds(t *testing.T) {
+	th := Thresholds{Match: 20, Possible: 10}
+	for _, tt := range []struct {
+		score float64
+		want  Decision
+	}{{25, Match}, {20, Match}, {19.9, PossibleMatch}, {10, PossibleMatch}, {9.9, NoMatch}, {-30, NoMatch}} {
+		if got := Decide(tt.score, th); got != tt.want {
+			t.Errorf("Decide(%v) = %s, want %s", tt.score, got, tt.want)
+		}
+	}
+}
+
+func TestEvidenceJSON(t *testing.T) {
+	m, err := NewModel(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}
+	e := m.Evidence(c)
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Evidence
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("reading evidence back: %v", err)
+	}
+	if back.Decision != PossibleMatch || back.Rule != RuleDifferentBSN || len(back.Attributes) != int(NumAttributes) {
+		t.Errorf("evidence read back = %+v", back)
+	}
+	if !strings.Contains(string(b), `"decision":"possible-match"`) || !strings.Contains(string(b), `"level":"different"`) {
+		t.Errorf("evidence JSON = %s", b)
+	}
+	total := 0.0
+	for _, a := range back.Attributes {
+		total += a.Weight
+	}
+	if math.Abs(total-back.Score) > 0.01 {
+		t.Errorf("attribute weights sum to %.3f, score is %.3f", total, back.Score)
+	}
+}
+
+func TestProbability(t *testing.T) {
+	m, err := NewModel(Config{Weights: Weights{Lambda: 0.001}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := m.Probability(math.Log2(999)); math.Abs(p-0.5) > 0.001 {
+		t.Errorf("Probability at odds 1 = %.4f, want 0.5", p)
+	}
+	if p := m.Probability(5000); p != 1 {
+		t.Errorf("Probability of a huge score = %v, want 1", p)
+	}
+}
