@@ -25,6 +25,8 @@ type Config struct {
 	Database Database `yaml:"database"`
 	// Outbox configures the relay that publishes committed outbox messages.
 	Outbox Outbox `yaml:"outbox"`
+	// Intake configures the HTTP intake where partners push messages.
+	Intake Intake `yaml:"intake"`
 	// Mappings is the folder holding the partners' mapping files.
 	Mappings string `yaml:"mappings"`
 	// DataDir holds the embedded broker's and the embedded PostgreSQL's data, unless they name their own.
@@ -79,6 +81,28 @@ type Topics struct {
 	DeadLetters string `yaml:"deadLetters"`
 	// RawPrefix prefixes the per-source raw topics: <rawPrefix><source>.
 	RawPrefix string `yaml:"rawPrefix"`
+	// Records carries every mapped canonical record, keyed by source and local id.
+	Records string `yaml:"records"`
+}
+
+// Intake configures the HTTP intake.
+type Intake struct {
+	// Listen is the address partners push to, default 127.0.0.1:8081; "off" disables the intake.
+	Listen string `yaml:"listen"`
+	// MaxBytes bounds one pushed message, default 16 MiB.
+	MaxBytes int64 `yaml:"maxBytes"`
+	// Partners may push, each with its token and its own sources.
+	Partners []IntakePartner `yaml:"partners"`
+}
+
+// IntakePartner is a partner allowed to push messages.
+type IntakePartner struct {
+	// Code is the partner's code.
+	Code string `yaml:"code"`
+	// TokenSHA256 is the hex SHA-256 of the partner's bearer token (`printf %s TOKEN | sha256sum`).
+	TokenSHA256 string `yaml:"tokenSha256"`
+	// Sources are the sources the partner may push to.
+	Sources []string `yaml:"sources"`
 }
 
 // Database configures PostgreSQL.
@@ -157,6 +181,11 @@ func (c *Config) setDefaults() {
 	def(&c.Kafka.Topics.Identity, "ketenpoort.identity.v1")
 	def(&c.Kafka.Topics.DeadLetters, "ketenpoort.deadletters.v1")
 	def(&c.Kafka.Topics.RawPrefix, "ketenpoort.raw.")
+	def(&c.Kafka.Topics.Records, "ketenpoort.records.v1")
+	def(&c.Intake.Listen, "127.0.0.1:8081")
+	if c.Intake.MaxBytes == 0 {
+		c.Intake.MaxBytes = 16 << 20
+	}
 	def(&c.Database.DataDir, c.DataDir+"/postgres")
 	if c.Database.MaxConns == 0 {
 		c.Database.MaxConns = 10
@@ -203,7 +232,7 @@ func (c *Config) Validate() error {
 	for key, t := range map[string]string{
 		"kafka.topics.dossiers": c.Kafka.Topics.Dossiers, "kafka.topics.identity": c.Kafka.Topics.Identity,
 		"kafka.topics.deadLetters": c.Kafka.Topics.DeadLetters, "kafka.topics.rawPrefix": c.Kafka.Topics.RawPrefix,
-		"kafka.consumerGroup": c.Kafka.ConsumerGroup,
+		"kafka.consumerGroup": c.Kafka.ConsumerGroup, "kafka.topics.records": c.Kafka.Topics.Records,
 	} {
 		if err := checkTopic(t); err != nil {
 			bad(key, "%v", err)
@@ -220,6 +249,26 @@ func (c *Config) Validate() error {
 	}
 	if c.Outbox.BatchSize < 1 || c.Outbox.BatchSize > 100000 {
 		bad("outbox.batchSize", "want 1 to 100000, got %d", c.Outbox.BatchSize)
+	}
+	if c.Intake.Listen != "off" {
+		if err := checkHostPort(c.Intake.Listen); err != nil {
+			bad("intake.listen", "%v (or off)", err)
+		}
+	}
+	if c.Intake.MaxBytes < 1 {
+		bad("intake.maxBytes", "want a positive size in bytes, got %d", c.Intake.MaxBytes)
+	}
+	for i, p := range c.Intake.Partners {
+		key := fmt.Sprintf("intake.partners[%d]", i)
+		if p.Code == "" {
+			bad(key+".code", "required")
+		}
+		if len(p.TokenSHA256) != 64 || strings.Trim(strings.ToLower(p.TokenSHA256), "0123456789abcdef") != "" {
+			bad(key+".tokenSha256", "want the 64 hex digits of the token's SHA-256")
+		}
+		if len(p.Sources) == 0 {
+			bad(key+".sources", "name at least one source the partner may push to")
+		}
 	}
 	if c.ShutdownTimeout < time.Second {
 		bad("shutdownTimeout", "want at least 1s, got %s", c.ShutdownTimeout)

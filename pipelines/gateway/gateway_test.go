@@ -1,0 +1,150 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ketenpoort/ketenpoort/pipelines/config"
+	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
+	"github.com/ketenpoort/ketenpoort/pipelines/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const pushed = "\ufeffPersoonsnummer;BSN;Voornamen;Voorvoegsel;Geslachtsnaam;Geboortedatum;Geslacht;Straat;Huisnummer;Toevoeging;Postcode;Woonplaats;Dossiernummer;Signaal;Datum signaal;Regisseur\r\n" +
+	"EHV-1;111222333;Jan;van der;Meijden;00-00-1968;M;Kerkstraat;12;a;5611 AB;Eindhoven;D-1;huiselijk geweld;01-03-2026;Wijkteam\r\n" +
+	"EHV-2;;Maria;;;12-04-1971;V;Kerkstraat;12;a;5611AB;Eindhoven;D-1;huiselijk geweld;01-03-2026;Wijkteam\r\n"
+
+// TestPushToRecords runs the whole gateway in-process on the embedded broker and the test database: a partner
+// pushes a CSV export to the intake, the router maps it, and the mapped record and the dead letter end up in
+// PostgreSQL; readiness tells the truth before, during and after.
+func TestPushToRecords(t *testing.T) {
+	dbURL := pgtest.TestDB(t)
+	token := "s3cret-token-of-eindhoven"
+	sum := sha256.Sum256([]byte(token))
+	opsAddr, intakeAddr, kafkaAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	cfg, err := config.Parse([]byte(fmt.Sprintf(`
+http: {listen: %q}
+mappings: testdata
+kafka:
+  embedded: {listen: %q, dataDir: %q, partitions: 2}
+database: {url: %q}
+outbox: {pollInterval: 50ms}
+intake:
+  listen: %q
+  partners:
+    - {code: GEM-EHV, tokenSha256: %s, sources: [gemeente-eindhoven]}
+`, opsAddr, kafkaAddr, filepath.Join(t.TempDir(), "kafka"), dbURL, intakeAddr, hex.EncodeToString(sum[:]))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	select {
+	case <-g.Ready():
+	case err := <-done:
+		t.Fatalf("gateway stopped: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("gateway not ready")
+	}
+	waitStatus(t, "http://"+opsAddr+"/readyz", http.StatusOK)
+
+	push := func(tok, src string) int {
+		req, _ := http.NewRequest("POST", "http://"+intakeAddr+"/intake/"+src, bytes.NewReader([]byte(pushed)))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := push("wrong", "gemeente-eindhoven"); code != http.StatusUnauthorized {
+		t.Errorf("unknown token: %d, want 401", code)
+	}
+	if code := push(token, "zsm"); code != http.StatusForbidden {
+		t.Errorf("someone else's source: %d, want 403", code)
+	}
+	if code := push(token, "gemeente-eindhoven"); code != http.StatusAccepted {
+		t.Fatalf("push: %d, want 202", code)
+	}
+
+	pool, err := store.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		n, _ := store.NewSourceRecords(pool).Count(context.Background(), "gemeente-eindhoven")
+		d, _ := store.NewDeadLetters(pool).Count(context.Background(), store.DeadLetterNew)
+		if n == 1 && d == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a minute: %d records and %d dead letters, want 1 and 1", n, d)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The relay publishes what the stage committed.
+	for {
+		b, err := store.NewOutbox(pool).Backlog(context.Background())
+		if err == nil && b.Messages == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox not drained: %+v %v", b, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run after stop: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("gateway did not stop")
+	}
+}
+
+func waitStatus(t *testing.T, url string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == want {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer %d", url, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}

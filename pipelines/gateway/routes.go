@@ -1,0 +1,101 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/oklog/run"
+
+	"github.com/ketenpoort/ketenpoort/pipelines/intake"
+	"github.com/ketenpoort/ketenpoort/pipelines/kafka"
+	"github.com/ketenpoort/ketenpoort/pipelines/source"
+	"github.com/ketenpoort/ketenpoort/pipelines/stage"
+)
+
+// addPipeline adds the message router (one handler per source: raw topic → canonical records) and the HTTP intake
+// to the group. Without mapping files there is nothing to route, and only the outbox relay runs.
+func (g *Gateway) addPipeline(group *run.Group, sources *source.Registry) error {
+	if len(sources.Names()) == 0 {
+		g.log.Warn("no sources: the pipeline is idle", "mappings", g.cfg.Mappings)
+		return nil
+	}
+	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: g.cfg.ShutdownTimeout}, watermill.NewSlogLogger(g.log.With("component", "router")))
+	if err != nil {
+		return fmt.Errorf("starting router: %w", err)
+	}
+	router.AddMiddleware(
+		middleware.CorrelationID,
+		// An infrastructure failure (the database) is retried with backoff; after that the message is nacked and
+		// delivered again, so an outage pauses the flow instead of losing or parking messages. Bad input never
+		// gets here: the stage dead-letters it.
+		middleware.Retry{MaxRetries: 5, InitialInterval: 200 * time.Millisecond, MaxInterval: 10 * time.Second,
+			Multiplier: 2, RandomizationFactor: 0.2, Logger: watermill.NewSlogLogger(g.log)}.Middleware,
+		middleware.Recoverer,
+	)
+	sub, err := kafka.NewSubscriber(kafka.SubscriberConfig{Brokers: g.brokers, ConsumerGroup: g.cfg.Kafka.ConsumerGroup,
+		Logger: g.log.With("component", "kafka")})
+	if err != nil {
+		return fmt.Errorf("starting subscriber: %w", err)
+	}
+	st := stage.New(sources, g.pool, stage.Topics{Records: g.cfg.Kafka.Topics.Records, DeadLetters: g.cfg.Kafka.Topics.DeadLetters},
+		g.log.With("component", "stage"))
+	for _, name := range sources.Names() {
+		router.AddNoPublisherHandler("map."+name, g.cfg.Kafka.Topics.RawPrefix+name, sub, st.Handle)
+	}
+	group.Add(func() error {
+		return router.Run(context.Background())
+	}, func(error) {
+		if err := router.Close(); err != nil {
+			g.log.Warn("closing router", "error", err)
+		}
+	})
+	g.ops.AddCheck("router", func(context.Context) error {
+		if !router.IsRunning() {
+			return errors.New("router not running")
+		}
+		return nil
+	})
+
+	if g.cfg.Intake.Listen == "off" {
+		return nil
+	}
+	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: g.brokers, Logger: g.log.With("component", "kafka")})
+	if err != nil {
+		return fmt.Errorf("starting intake publisher: %w", err)
+	}
+	var partners []intake.Partner
+	for _, p := range g.cfg.Intake.Partners {
+		partners = append(partners, intake.Partner{Code: p.Code, TokenSHA256: p.TokenSHA256, Sources: p.Sources})
+	}
+	h, err := intake.NewHandler(pub, g.cfg.Kafka.Topics.RawPrefix, partners, g.cfg.Intake.MaxBytes, g.log.With("component", "intake"))
+	if err != nil {
+		return errors.Join(err, pub.Close())
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	ln, err := net.Listen("tcp", g.cfg.Intake.Listen)
+	if err != nil {
+		return errors.Join(fmt.Errorf("intake: %w", err), pub.Close())
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	group.Add(func() error {
+		g.log.Info("intake listening", "addr", ln.Addr().String(), "partners", len(partners))
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}, func(error) {
+		ctx, cancel := context.WithTimeout(context.Background(), g.cfg.ShutdownTimeout)
+		defer cancel()
+		_ = srv.Shutdown(ctx) // finishes the requests in flight: their messages are published before we stop
+		_ = pub.Close()
+	})
+	return nil
+}

@@ -1,0 +1,185 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/pubsub/tests"
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// testPartitions is the partition count of topics the test broker creates on
+// demand: several, so per-partition delivery and ordering are exercised.
+const testPartitions = 8
+
+// newTestCluster starts an in-process Kafka-protocol broker that accepts the
+// short group timings of testSubscriberConfig and returns its addresses.
+func newTestCluster(t testing.TB) []string {
+	t.Helper()
+	c, err := kfake.NewCluster(
+		kfake.NumBrokers(1),
+		kfake.AllowAutoTopicCreation(),
+		kfake.DefaultNumPartitions(testPartitions),
+		kfake.GroupMinSessionTimeout(100*time.Millisecond),
+	)
+	if err != nil {
+		t.Fatalf("starting kfake: %v", err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()
+}
+
+// testSubscriberConfig has group timings short enough for a test run of
+// many groups and rebalances, and still safe on a loaded 2-core machine.
+func testSubscriberConfig(brokers []string, group string) SubscriberConfig {
+	return SubscriberConfig{
+		Brokers:           brokers,
+		ConsumerGroup:     group,
+		MaxWait:           100 * time.Millisecond,
+		SessionTimeout:    3 * time.Second,
+		HeartbeatInterval: 100 * time.Millisecond,
+		RebalanceTimeout:  2 * time.Second,
+		JoinGroupBackoff:  100 * time.Millisecond,
+		NackResendSleep:   10 * time.Millisecond,
+		RetryBackoff:      100 * time.Millisecond,
+	}
+}
+
+func newTestPubSub(t *testing.T, brokers []string, group string) (*Publisher, *Subscriber) {
+	t.Helper()
+	pub, err := NewPublisher(PublisherConfig{Brokers: brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := NewSubscriber(testSubscriberConfig(brokers, group))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub, sub
+}
+
+// groupPerTopic subscribes each topic in its own consumer group, named
+// after the suite's group and the topic. The suite runs dozens of topics in
+// parallel under one group name; in one Kafka group every new member would
+// rebalance all of them, which on a loaded 2-core machine never settles.
+// Members of the same suite group on the same topic still share a group.
+type groupPerTopic struct {
+	brokers []string
+	group   string
+	mu      sync.Mutex
+	subs    []*Subscriber
+}
+
+func (g *groupPerTopic) subscriber(topic string) (*Subscriber, error) {
+	sub, err := NewSubscriber(testSubscriberConfig(g.brokers, g.group+"."+topic))
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.subs = append(g.subs, sub)
+	return sub, nil
+}
+
+func (g *groupPerTopic) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	sub, err := g.subscriber(topic)
+	if err != nil {
+		return nil, err
+	}
+	return sub.Subscribe(ctx, topic)
+}
+
+func (g *groupPerTopic) SubscribeInitialize(topic string) error {
+	sub, err := g.subscriber(topic)
+	if err != nil {
+		return err
+	}
+	return sub.SubscribeInitialize(topic)
+}
+
+func (g *groupPerTopic) Close() error {
+	g.mu.Lock()
+	subs := g.subs
+	g.mu.Unlock()
+	var errs []error
+	for _, s := range subs {
+		errs = append(errs, s.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// keyByPayload sets each message's partition key to its payload. The
+// suite's ordering tests check order per payload value, and order is what
+// this transport guarantees per key.
+var keyByPayload = message.MessageTransformPublisherDecorator(func(msg *message.Message) {
+	msg.Metadata.Set(PartitionKeyMetadata, string(msg.Payload))
+})
+
+func TestPubSubConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("conformance suite runs about half a minute")
+	}
+	cases := []struct {
+		name     string
+		features tests.Features
+		keyed    bool
+		group    string
+	}{
+		{
+			name: "consumer group",
+			features: tests.Features{
+				ConsumerGroups: true,
+				Persistent:     true,
+			},
+			group: "test",
+		},
+		{
+			name: "ordered by key",
+			features: tests.Features{
+				ConsumerGroups:  true,
+				Persistent:      true,
+				GuaranteedOrder: true,
+			},
+			keyed: true,
+			group: "test",
+		},
+		{
+			name: "no consumer group",
+			features: tests.Features{
+				Persistent:                       true,
+				NewSubscriberReceivesOldMessages: true,
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			brokers := newTestCluster(t)
+			constructor := func(t *testing.T, group string) (message.Publisher, message.Subscriber) {
+				pub, _ := newTestPubSub(t, brokers, "")
+				var sub message.Subscriber = &groupPerTopic{brokers: brokers, group: group}
+				if group == "" {
+					_, sub = newTestPubSub(t, brokers, "")
+				}
+				if !tc.keyed {
+					return pub, sub
+				}
+				keyed, err := keyByPayload(pub)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return keyed, sub
+			}
+			var groupConstructor tests.ConsumerGroupPubSubConstructor
+			if tc.features.ConsumerGroups {
+				groupConstructor = constructor
+			}
+			tests.TestPubSub(t, tc.features, func(t *testing.T) (message.Publisher, message.Subscriber) {
+				return constructor(t, tc.group)
+			}, groupConstructor)
+		})
+	}
+}
