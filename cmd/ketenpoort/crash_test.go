@@ -46,7 +46,9 @@ kafka:
   embedded: {listen: %q, dataDir: %q, partitions: 4}
 database: {url: %q}
 outbox: {batchSize: 100, pollInterval: 50ms}
-`, opsAddr, kafkaAddr, filepath.Join(dir, "kafka"), dbURL)
+intake: {listen: "off"}
+mappings: %q
+`, opsAddr, kafkaAddr, filepath.Join(dir, "kafka"), dbURL, t.TempDir())
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
