@@ -317,6 +317,9 @@ func (c *compiler) compileBlock(bs *blockSpec, parent reflect.Type, prefix strin
 		if err != nil {
 			c.fail(bs.line, bs.col, "foreach: %v", err)
 		}
+		if p.position {
+			c.fail(bs.line, bs.col, "foreach: #position is the position of a repetition, not a path to repeat over")
+		}
 		b.foreach = &p
 		repeated = true
 	}

@@ -363,3 +363,39 @@ func TestMapInvolvements(t *testing.T) {
 		t.Errorf("second person = %+v", rec.Persons[1])
 	}
 }
+
+// TestMapPositionAndIndex reads the position of a repetition (#position) and picks one of several same-named
+// children (name[n], name[last]).
+func TestMapPositionAndIndex(t *testing.T) {
+	m := mustParse(t, head+`localId: id
+persons:
+  - foreach: slachtoffer
+    id: {from: [/id, "#position"], separator: "-S"}
+    fields:
+      - {target: name.surname, from: naam}
+  - id: {from: [/id, "object[last]/key"], separator: "-"}
+    fields:
+      - {target: name.surname, from: "object[last]/naam"}
+      - {target: name.givenNames, from: "object[1]/naam"}
+`)
+	root := el("bericht", leaf("id", "B7"),
+		el("slachtoffer", leaf("naam", "Jansen")), el("slachtoffer", leaf("naam", "Pietersen")),
+		el("object", leaf("key", "oud"), leaf("naam", "Oud")), el("object", leaf("key", "nieuw"), leaf("naam", "Nieuw")))
+	rec, err := m.Map(adapters.Record{Root: root}, canonical.Provenance{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range rec.Persons {
+		got = append(got, p.Provenance.LocalID+":"+p.Name.GivenNames+":"+p.Name.Surname)
+	}
+	want := []string{"B7-S1::Jansen", "B7-S2::Pietersen", "B7-nieuw:Oud:Nieuw"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("persons = %v, want %v", got, want)
+	}
+	for _, bad := range []string{"object[0]/naam", "object[x]/naam", "[2]", "object[2/naam"} {
+		if _, err := parse("t.yaml", []byte(head+"persons:\n  - fields:\n      - {target: name.surname, from: \""+bad+"\"}\n"), os.ReadFile); err == nil {
+			t.Errorf("path %q accepted", bad)
+		}
+	}
+}

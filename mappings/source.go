@@ -9,17 +9,33 @@ import (
 )
 
 // srcPath is a compiled source path: slash-separated child names, "@name" for an attribute as the last step, a
-// leading "/" to start at the record's root instead of the current repetition, "." for the node itself.
+// leading "/" to start at the record's root instead of the current repetition, "." for the node itself. A step may
+// pick one of the children of its name: "object[2]" (1-based) or "object[last]". "#position" is not a path but the
+// 1-based position of the current foreach repetition.
 type srcPath struct {
-	raw   string
-	abs   bool
-	steps []string
+	raw      string
+	abs      bool
+	position bool
+	steps    []pathStep
 }
+
+// pathStep is one step of a source path: a child name and which of the children of that name (0 = all,
+// lastChild = the last one, n = the n-th).
+type pathStep struct {
+	name  string
+	index int
+}
+
+const lastChild = -1
 
 func compileSource(s string) (srcPath, error) {
 	p := srcPath{raw: s}
 	if strings.TrimSpace(s) == "" {
 		return p, fmt.Errorf("empty source path")
+	}
+	if s == "#position" {
+		p.position = true
+		return p, nil
 	}
 	rest := s
 	if strings.HasPrefix(rest, "/") {
@@ -39,9 +55,53 @@ func compileSource(s string) (srcPath, error) {
 		case strings.HasPrefix(step, "@") && (len(step) == 1 || i != strings.Count(rest, "/")):
 			return p, fmt.Errorf("source path %q: an attribute (@name) must be the last step", s)
 		}
-		p.steps = append(p.steps, step)
+		ps := pathStep{name: step}
+		if name, sel, ok := strings.Cut(step, "["); ok {
+			sel, closed := strings.CutSuffix(sel, "]")
+			n, err := strconv.Atoi(sel)
+			switch {
+			case !closed || name == "":
+				return p, fmt.Errorf("source path %q: step %q: want name[n] or name[last]", s, step)
+			case sel == "last":
+				ps = pathStep{name: name, index: lastChild}
+			case err != nil || n < 1:
+				return p, fmt.Errorf("source path %q: step %q: the index counts from 1", s, step)
+			default:
+				ps = pathStep{name: name, index: n}
+			}
+		}
+		p.steps = append(p.steps, ps)
 	}
 	return p, nil
+}
+
+// each calls fn with the children of n the step selects, in document order, until fn returns false.
+func (st pathStep) each(n *adapters.Node, fn func(*adapters.Node) bool) {
+	if st.index == 0 {
+		for _, c := range n.Children {
+			if c.Name == st.name && !fn(c) {
+				return
+			}
+		}
+		return
+	}
+	var pick *adapters.Node
+	seen := 0
+	for _, c := range n.Children {
+		if c.Name != st.name {
+			continue
+		}
+		seen++
+		if st.index == lastChild || seen == st.index {
+			pick = c
+			if st.index != lastChild {
+				break
+			}
+		}
+	}
+	if pick != nil {
+		fn(pick)
+	}
 }
 
 // scope is where a rule reads: the node of the current repetition, linked to the enclosing ones so that an error
@@ -63,18 +123,16 @@ func (sc *scope) first(p *srcPath) *adapters.Node {
 	return firstAt(from, p.steps)
 }
 
-func firstAt(n *adapters.Node, steps []string) *adapters.Node {
+func firstAt(n *adapters.Node, steps []pathStep) *adapters.Node {
 	if len(steps) == 0 {
 		return n
 	}
-	for _, c := range n.Children {
-		if c.Name == steps[0] {
-			if r := firstAt(c, steps[1:]); r != nil {
-				return r
-			}
-		}
-	}
-	return nil
+	var found *adapters.Node
+	steps[0].each(n, func(c *adapters.Node) bool {
+		found = firstAt(c, steps[1:])
+		return found == nil
+	})
+	return found
 }
 
 // all returns every node a path leads to from the scope, in document order.
@@ -93,21 +151,23 @@ func (sc *scope) each(p *srcPath, fn func(*adapters.Node)) {
 	eachAt(from, p.steps, fn)
 }
 
-func eachAt(n *adapters.Node, steps []string, fn func(*adapters.Node)) {
+func eachAt(n *adapters.Node, steps []pathStep, fn func(*adapters.Node)) {
 	if len(steps) == 0 {
 		fn(n)
 		return
 	}
-	for _, c := range n.Children {
-		if c.Name == steps[0] {
-			eachAt(c, steps[1:], fn)
-		}
-	}
+	steps[0].each(n, func(c *adapters.Node) bool {
+		eachAt(c, steps[1:], fn)
+		return true
+	})
 }
 
 // read returns the trimmed text of the first node a path leads to. A node that is missing, empty or marked
 // StUF:noValue or xsi:nil="true" has no value.
 func (sc *scope) read(p *srcPath) (string, *adapters.Node, bool) {
+	if p.position {
+		return strconv.Itoa(sc.index), nil, sc.index > 0
+	}
 	n := sc.first(p)
 	if n == nil || noValue(n) {
 		return "", n, false
