@@ -24,8 +24,11 @@ build: deps
 vet: deps
 	$(GO) vet $(PKG)
 
+# The Kafka conformance suite runs on its own: its reads have fixed timeouts that a machine busy with the other
+# packages' tests can exceed.
 test: deps vet
-	$(GO) test -count=1 -timeout 30m $(PKG)
+	$(GO) test -count=1 -timeout 30m $$($(GO) list $(PKG) | grep -v '/pipelines/kafka$$')
+	$(GO) test -count=1 -timeout 30m ./pipelines/kafka
 
 test-short: deps
 	$(GO) test -count=1 -short $(PKG)

@@ -1,9 +1,6 @@
 package kafka
 
 import (
-	"context"
-	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -62,56 +59,6 @@ func newTestPubSub(t *testing.T, brokers []string, group string) (*Publisher, *S
 	return pub, sub
 }
 
-// groupPerTopic subscribes each topic in its own consumer group, named
-// after the suite's group and the topic. The suite runs dozens of topics in
-// parallel under one group name; in one Kafka group every new member would
-// rebalance all of them, which on a loaded 2-core machine never settles.
-// Members of the same suite group on the same topic still share a group.
-type groupPerTopic struct {
-	brokers []string
-	group   string
-	mu      sync.Mutex
-	subs    []*Subscriber
-}
-
-func (g *groupPerTopic) subscriber(topic string) (*Subscriber, error) {
-	sub, err := NewSubscriber(testSubscriberConfig(g.brokers, g.group+"."+topic))
-	if err != nil {
-		return nil, err
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.subs = append(g.subs, sub)
-	return sub, nil
-}
-
-func (g *groupPerTopic) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
-	sub, err := g.subscriber(topic)
-	if err != nil {
-		return nil, err
-	}
-	return sub.Subscribe(ctx, topic)
-}
-
-func (g *groupPerTopic) SubscribeInitialize(topic string) error {
-	sub, err := g.subscriber(topic)
-	if err != nil {
-		return err
-	}
-	return sub.SubscribeInitialize(topic)
-}
-
-func (g *groupPerTopic) Close() error {
-	g.mu.Lock()
-	subs := g.subs
-	g.mu.Unlock()
-	var errs []error
-	for _, s := range subs {
-		errs = append(errs, s.Close())
-	}
-	return errors.Join(errs...)
-}
-
 // keyByPayload sets each message's partition key to its payload. The
 // suite's ordering tests check order per payload value, and order is what
 // this transport guarantees per key.
@@ -159,11 +106,7 @@ func TestPubSubConformance(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			brokers := newTestCluster(t)
 			constructor := func(t *testing.T, group string) (message.Publisher, message.Subscriber) {
-				pub, _ := newTestPubSub(t, brokers, "")
-				var sub message.Subscriber = &groupPerTopic{brokers: brokers, group: group}
-				if group == "" {
-					_, sub = newTestPubSub(t, brokers, "")
-				}
+				pub, sub := newTestPubSub(t, brokers, group)
 				if !tc.keyed {
 					return pub, sub
 				}
