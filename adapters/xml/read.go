@@ -401,6 +401,10 @@ func (r *reader) begin(t exml.StartElement, space string, off int64, line, col i
 		return err
 	}
 	r.rec.nodes, r.kidStart, r.kids = r.rec.nodes[:0], r.kidStart[:0], r.kids[:0]
+	// Each record's tree gets backing arrays of its own. Were node slabs and child-pointer arrays shared between
+	// consecutive records, every record would keep the one before it alive through them, and a whole export would
+	// stay in memory until the read ends.
+	r.slab, r.ptrs = nil, nil
 	root, err := r.node(t, space, line)
 	if err != nil {
 		return err
