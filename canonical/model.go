@@ -32,7 +32,7 @@ type Record struct {
 
 // Provenance identifies the source record a canonical record was made from. Every canonical record carries it.
 type Provenance struct {
-	// Source is the configured source name, e.g. "gcos", "zsm", "veiligthuis-xml", "gemeente-eindhoven", "stufbg".
+	// Source is the configured source name, e.g. "gcos", "zsm", "veiligthuis", "gemeente-eindhoven", "stufbg".
 	Source string `json:"source"`
 	// Partner is the code of the organisation that delivered the record.
 	Partner string `json:"partner,omitempty"`
