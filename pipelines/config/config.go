@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/ketenpoort/ketenpoort/pipelines/identity"
 )
 
 // Config is the whole configuration of a ketenpoort process.
@@ -27,6 +29,9 @@ type Config struct {
 	Outbox Outbox `yaml:"outbox"`
 	// Intake configures the HTTP intake where partners push messages.
 	Intake Intake `yaml:"intake"`
+	// Identity configures person resolution: the m/u weights, the MATCH and POSSIBLE MATCH thresholds, the block
+	// size cap. `ketenpoort identity train` writes the weights it estimates here.
+	Identity identity.Config `yaml:"identity"`
 	// Mappings is the folder holding the partners' mapping files.
 	Mappings string `yaml:"mappings"`
 	// DataDir holds the embedded broker's and the embedded PostgreSQL's data, unless they name their own.
@@ -199,6 +204,8 @@ func (c *Config) setDefaults() {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 30 * time.Second
 	}
+	def(&c.Identity.Topic, c.Kafka.Topics.Identity)
+	c.Identity.SetDefaults()
 }
 
 // Validate checks every setting and reports all problems at once, each naming its key. It has no side effects.
@@ -269,6 +276,9 @@ func (c *Config) Validate() error {
 		if len(p.Sources) == 0 {
 			bad(key+".sources", "name at least one source the partner may push to")
 		}
+	}
+	if err := c.Identity.Validate(); err != nil {
+		bad("identity", "%v", err)
 	}
 	if c.ShutdownTimeout < time.Second {
 		bad("shutdownTimeout", "want at least 1s, got %s", c.ShutdownTimeout)

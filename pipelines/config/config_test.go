@@ -31,11 +31,12 @@ func TestBadConfigs(t *testing.T) {
 		"bad-values.bad.yml": {
 			`database.maxConns (line 5): want a whole number, got "0x10"`,
 		},
-		"bad-listen.bad.yml":  {`http.listen: want host:port, got "8080"`, `kafka.brokers[0]: want host:port, got "kafka-1"`},
-		"not-a-list.bad.yml":  {"kafka.brokers (line 2): want a list"},
-		"bad-topic.bad.yml":   {`kafka.topics.dossiers: "dossiers v1": only letters, digits`},
-		"twice.bad.yml":       {"mappings (line 2): key given twice"},
-		"bad-partner.bad.yml": {"intake.partners[0].tokenSha256: want the 64 hex digits", "intake.partners[0].sources: name at least one source"},
+		"bad-listen.bad.yml":          {`http.listen: want host:port, got "8080"`, `kafka.brokers[0]: want host:port, got "kafka-1"`},
+		"not-a-list.bad.yml":          {"kafka.brokers (line 2): want a list"},
+		"bad-topic.bad.yml":           {`kafka.topics.dossiers: "dossiers v1": only letters, digits`},
+		"twice.bad.yml":               {"mappings (line 2): key given twice"},
+		"identity-thresholds.bad.yml": {"identity: match: thresholds.match (5) must be above thresholds.possible (12)"},
+		"bad-partner.bad.yml":         {"intake.partners[0].tokenSha256: want the 64 hex digits", "intake.partners[0].sources: name at least one source"},
 	}
 	files, _ := filepath.Glob("testdata/*.bad.yml")
 	if len(files) != len(want) {

@@ -280,6 +280,17 @@ func ensureDatabase(ctx context.Context, serverURL, name string) (string, error)
 	return u.String(), nil
 }
 
+// Database finds the configured database, applies the migrations and returns a pool on it, with the function
+// that releases it (and stops a private cluster started for it). The CLI's batch commands work through it.
+func Database(ctx context.Context, cfg *config.Config, log *slog.Logger) (*pgxpool.Pool, func(), error) {
+	g := New(cfg, log)
+	if err := g.openDatabase(ctx); err != nil {
+		g.cleanup()
+		return nil, nil, err
+	}
+	return g.pool, g.cleanup, nil
+}
+
 // Migrate finds the configured database, applies every pending migration and returns the schema version.
 func Migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (int, error) {
 	g := New(cfg, log)

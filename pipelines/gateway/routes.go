@@ -13,6 +13,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/oklog/run"
 
+	"github.com/ketenpoort/ketenpoort/pipelines/identity"
 	"github.com/ketenpoort/ketenpoort/pipelines/intake"
 	"github.com/ketenpoort/ketenpoort/pipelines/kafka"
 	"github.com/ketenpoort/ketenpoort/pipelines/source"
@@ -46,6 +47,14 @@ func (g *Gateway) addPipeline(group *run.Group, sources *source.Registry) error 
 	}
 	st := stage.New(sources, g.pool, stage.Topics{Records: g.cfg.Kafka.Topics.Records, DeadLetters: g.cfg.Kafka.Topics.DeadLetters},
 		g.log.With("component", "stage"))
+	resolver, err := identity.New(g.pool, g.cfg.Identity)
+	if err != nil {
+		return fmt.Errorf("starting person resolution: %w", err)
+	}
+	st.Resolver = resolver
+	// One record per transaction: resolution locks the blocking keys of the record's persons, and two handlers
+	// holding several records' locks each could deadlock.
+	st.ChunkSize = 1
 	for _, name := range sources.Names() {
 		router.AddNoPublisherHandler("map."+name, g.cfg.Kafka.Topics.RawPrefix+name, sub, st.Handle)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ketenpoort/ketenpoort/adapters"
 	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity"
 	"github.com/ketenpoort/ketenpoort/pipelines/source"
 	"github.com/ketenpoort/ketenpoort/pipelines/store"
 )
@@ -62,6 +63,15 @@ type Stage struct {
 	// ChunkSize bounds how many outcomes one transaction holds; an input larger than that is stored in several
 	// transactions. Everything the stage writes is idempotent, so a retry after a partial failure is safe.
 	ChunkSize int
+	// Resolver, when set, resolves every mapped person in the transaction that stores its record, so the person
+	// index, the record and the messages to publish commit together. Without it, records are only stored (the
+	// batch ingest resolves them afterwards, in bulk).
+	Resolver Resolver
+}
+
+// Resolver resolves a person record to a person of the index inside the caller's transaction.
+type Resolver interface {
+	Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (identity.Result, error)
 }
 
 // New returns a stage over the sources and the database.
@@ -170,6 +180,13 @@ func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance,
 	rec := o.Canonical
 	if err := store.NewSourceRecords(tx).Upsert(ctx, rec); err != nil {
 		return err
+	}
+	if s.Resolver != nil {
+		for _, p := range rec.Persons {
+			if _, err := s.Resolver.Resolve(ctx, tx, p); err != nil {
+				return fmt.Errorf("resolving person %s/%s: %w", p.Provenance.Source, p.Provenance.LocalID, err)
+			}
+		}
 	}
 	payload, err := json.Marshal(rec)
 	if err != nil {

@@ -1,0 +1,505 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/config"
+	"github.com/ketenpoort/ketenpoort/pipelines/gateway"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity"
+	"github.com/ketenpoort/ketenpoort/pipelines/source"
+	"github.com/ketenpoort/ketenpoort/pipelines/stage"
+)
+
+func init() {
+	register(&command{name: "ingest", usage: "[--config FILE] [--source NAME] PATH...",
+		summary: "batch: read, validate, map and store partner files, then resolve their persons (backfill)", run: runIngest})
+	register(&command{name: "persons show", usage: "[--config FILE] PERSON-ID | SOURCE/LOCAL-ID",
+		summary: "a person of the index: its records, identifiers, decisions and merged ids", run: runPersonsShow})
+	register(&command{name: "persons export", usage: "[--config FILE] [--out FILE]",
+		summary: "CSV of every record: source, local id, person id, decision, score", run: runPersonsExport})
+	register(&command{name: "persons link", usage: "[--config FILE] [--note TEXT] SOURCE/LOCAL-ID SOURCE/LOCAL-ID",
+		summary: "manually link two records into one person (a constraint the matcher keeps)", run: runPersonsLink})
+	register(&command{name: "persons unlink", usage: "[--config FILE] [--note TEXT] SOURCE/LOCAL-ID",
+		summary: "manually split a record off its person (a constraint the matcher keeps)", run: runPersonsUnlink})
+	register(&command{name: "review list", usage: "[--config FILE] [--status open|linked|separated] [--limit N]",
+		summary: "the review queue: possible matches and BSN conflicts", run: runReviewList})
+	register(&command{name: "review decide", usage: "[--config FILE] [--note TEXT] ID link|separate",
+		summary: "decide a review item", run: runReviewDecide})
+	register(&command{name: "identity eval", usage: "[--config FILE] --truth FILE",
+		summary: "pairwise and B-cubed precision, recall and F1 of the index against a ground-truth file", run: runIdentityEval})
+}
+
+// withResolver loads --config, opens the database and a resolver, and runs fn.
+func withResolver(ctx context.Context, env *Env, cfgPath string, fn func(*config.Config, *pgxpool.Pool, *identity.Resolver) error) error {
+	cfg, log, err := loadConfig(cfgPath, env.Stderr)
+	if err != nil {
+		return err
+	}
+	pool, release, err := gateway.Database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer release()
+	r, err := identity.New(pool, cfg.Identity)
+	if err != nil {
+		return err
+	}
+	return fn(cfg, pool, r)
+}
+
+func parseRef(s string) (identity.RecordRef, error) {
+	src, id, ok := strings.Cut(s, "/")
+	if !ok || src == "" || id == "" {
+		return identity.RecordRef{}, usageError("%q: want SOURCE/LOCAL-ID", s)
+	}
+	return identity.RecordRef{Source: src, LocalID: id}, nil
+}
+
+// ingestInput is one file of a source.
+type ingestInput struct{ source, path string }
+
+// ingestInputs expands the paths: with --source every file (recursively) is of that source; without, a folder's
+// subfolders are named after their source, as `ketenpoort generate` writes them.
+func ingestInputs(srcFlag string, paths []string, known map[string]bool) ([]ingestInput, error) {
+	var out []ingestInput
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			if srcFlag == "" {
+				return nil, usageError("%s: name its --source, or give a folder with a subfolder per source", p)
+			}
+			out = append(out, ingestInput{srcFlag, p})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			src := srcFlag
+			if src == "" {
+				rel, _ := filepath.Rel(p, path)
+				first, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+				if !known[first] {
+					return nil // truth.csv, manifest.json, folders of unknown sources
+				}
+				src = first
+			}
+			out = append(out, ingestInput{src, path})
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func runIngest(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "ingest")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	srcFlag := fs.String("source", "", "the source of every file given (default: a folder's subfolders name their source)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError("name the files or folders to ingest")
+	}
+	return withResolver(ctx, env, *cfgPath, func(cfg *config.Config, pool *pgxpool.Pool, r *identity.Resolver) error {
+		reg, err := source.Load(cfg.Mappings)
+		if err != nil {
+			return err
+		}
+		defer reg.Close()
+		known := map[string]bool{}
+		for _, n := range reg.Names() {
+			known[n] = true
+		}
+		if *srcFlag != "" && !known[*srcFlag] {
+			_, err := reg.Get(*srcFlag)
+			return err
+		}
+		inputs, err := ingestInputs(*srcFlag, fs.Args(), known)
+		if err != nil {
+			return err
+		}
+		st := stage.New(reg, pool, stage.Topics{Records: cfg.Kafka.Topics.Records, DeadLetters: cfg.Kafka.Topics.DeadLetters},
+			discardLogger())
+		start := time.Now()
+		per := map[string]*stage.Counts{}
+		sources := map[string]bool{}
+		lastProgress := time.Now()
+		for i, in := range inputs {
+			f, err := os.Open(in.path)
+			if err != nil {
+				return err
+			}
+			abs, _ := filepath.Abs(in.path)
+			// The input's id is stable for the same file content at the same place, so a second ingest of the
+			// same files yields the same message ids.
+			prov := canonical.Provenance{Source: in.source, ReceivedAt: time.Now().UTC(), MessageID: "file:" + abs}
+			c, err := st.Process(ctx, prov, f)
+			_ = f.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", in.path, err)
+			}
+			if per[in.source] == nil {
+				per[in.source] = &stage.Counts{}
+			}
+			per[in.source].Records += c.Records
+			per[in.source].Rejected += c.Rejected
+			sources[in.source] = true
+			if time.Since(lastProgress) > time.Second || i == len(inputs)-1 {
+				fmt.Fprintf(env.Stderr, "ingest: mapped %d of %d files (%.0fs)\n", i+1, len(inputs), time.Since(start).Seconds())
+				lastProgress = time.Now()
+			}
+		}
+		mapped := time.Since(start)
+
+		names := make([]string, 0, len(per))
+		for n := range per {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(env.Stdout, "records per source (mapped, rejected):\n")
+		for _, n := range names {
+			fmt.Fprintf(env.Stdout, "  %-20s %8d %6d\n", n, per[n].Records, per[n].Rejected)
+		}
+
+		// Resolve the persons of the ingested sources: a bulk backfill into an empty index, else one by one.
+		persons := storedPersons(ctx, pool, names)
+		resolveStart := time.Now()
+		stats, err := r.Backfill(ctx, persons, identity.BackfillOptions{Progress: func(phase string, took time.Duration) {
+			fmt.Fprintf(env.Stderr, "ingest: backfill %s (%.1fs)\n", phase, took.Seconds())
+		}})
+		switch {
+		case errors.Is(err, identity.ErrIndexNotEmpty):
+			n, created, merged, reviews := 0, 0, 0, 0
+			for p, err := range storedPersons(ctx, pool, names) {
+				if err != nil {
+					return err
+				}
+				res, err := r.ResolveOne(ctx, p)
+				if err != nil {
+					return err
+				}
+				n++
+				if res.Created {
+					created++
+				}
+				merged += len(res.Merged)
+				reviews += res.Reviews
+				if n%10000 == 0 {
+					fmt.Fprintf(env.Stderr, "ingest: resolved %d persons (%.0fs)\n", n, time.Since(resolveStart).Seconds())
+				}
+			}
+			fmt.Fprintf(env.Stdout, "resolved %d person records one by one into an existing index: %d new persons, %d merges, %d to review\n",
+				n, created, merged, reviews)
+		case err != nil:
+			return err
+		default:
+			fmt.Fprintf(env.Stdout, "resolved %d person records into %d persons (backfill): %d pairs scored, %d to review",
+				stats.Records, stats.Persons, stats.Compared, stats.Reviews)
+			if stats.Duplicates > 0 {
+				fmt.Fprintf(env.Stdout, ", %d repeated records", stats.Duplicates)
+			}
+			fmt.Fprintln(env.Stdout)
+		}
+		fmt.Fprintf(env.Stdout, "took %.1fs (map and store %.1fs, resolve %.1fs)\n", time.Since(start).Seconds(),
+			mapped.Seconds(), time.Since(resolveStart).Seconds())
+		return printRejections(ctx, env, pool, names)
+	})
+}
+
+// storedPersons yields the persons of the stored records of the given sources, in the order they were stored.
+func storedPersons(ctx context.Context, pool *pgxpool.Pool, sources []string) func(yield func(canonical.Person, error) bool) {
+	return func(yield func(canonical.Person, error) bool) {
+		rows, err := pool.Query(ctx, `SELECT record FROM source_records WHERE source = ANY($1) ORDER BY updated_at, source, local_id`, sources)
+		if err != nil {
+			yield(canonical.Person{}, err)
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var b []byte
+			if err := rows.Scan(&b); err != nil {
+				yield(canonical.Person{}, err)
+				return
+			}
+			var rec canonical.Record
+			if err := json.Unmarshal(b, &rec); err != nil {
+				yield(canonical.Person{}, err)
+				return
+			}
+			for _, p := range rec.Persons {
+				if !yield(p, nil) {
+					return
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(canonical.Person{}, err)
+		}
+	}
+}
+
+// printRejections summarises the open dead letters of the sources by reason, the most frequent first.
+func printRejections(ctx context.Context, env *Env, pool *pgxpool.Pool, sources []string) error {
+	rows, err := pool.Query(ctx, `SELECT source, split_part(reason, ':', 1) AS kind, count(*), min(position)
+		FROM dead_letters WHERE status = 'new' AND source = ANY($1) GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20`, sources)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	header := false
+	for rows.Next() {
+		var src, kind, pos string
+		var n int
+		if err := rows.Scan(&src, &kind, &n, &pos); err != nil {
+			return err
+		}
+		if !header {
+			fmt.Fprintln(env.Stdout, "rejected records in the dead letters (source, count, reason, e.g. where):")
+			header = true
+		}
+		fmt.Fprintf(env.Stdout, "  %-20s %6d  %s  (%s)\n", src, n, kind, pos)
+	}
+	return rows.Err()
+}
+
+func runPersonsShow(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "persons show")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("name one person id or SOURCE/LOCAL-ID")
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		id := fs.Arg(0)
+		if ref, err := parseRef(id); err == nil {
+			if id, err = r.PersonOf(ctx, ref.Source, ref.LocalID); err != nil {
+				return err
+			}
+		}
+		p, err := r.Show(ctx, id)
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(p)
+	})
+}
+
+func runPersonsExport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "persons export")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	out := fs.String("out", "", "write to `file` instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		w := env.Stdout
+		if *out != "" {
+			f, err := os.Create(*out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			bw := bufio.NewWriter(f)
+			defer bw.Flush()
+			w = bw
+		}
+		return r.Export(ctx, w)
+	})
+}
+
+func runPersonsLink(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "persons link")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	note := fs.String("note", "", "why, for the audit trail")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usageError("name two records")
+	}
+	a, err := parseRef(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	b, err := parseRef(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		id, err := r.Link(ctx, a, b, *note)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "linked: person %s\n", id)
+		return nil
+	})
+}
+
+func runPersonsUnlink(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "persons unlink")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	note := fs.String("note", "", "why, for the audit trail")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("name one record")
+	}
+	ref, err := parseRef(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		id, err := r.Unlink(ctx, ref, *note)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "unlinked: %s/%s is now person %s\n", ref.Source, ref.LocalID, id)
+		return nil
+	})
+}
+
+func runReviewList(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "review list")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	status := fs.String("status", identity.ReviewOpen, "open, linked or separated")
+	limit := fs.Int("limit", 50, "at most this many items")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		items, err := r.Reviews(ctx, identity.ReviewFilter{Status: *status, Limit: *limit})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			fmt.Fprintf(env.Stdout, "%6d  %-15s score %6.2f  %s/%s (%s)  %s/%s (%s)\n", it.ID, it.Reason, it.Score,
+				it.A.Source, it.A.LocalID, it.PersonA, it.B.Source, it.B.LocalID, it.PersonB)
+		}
+		fmt.Fprintf(env.Stdout, "%d items %s\n", len(items), *status)
+		return nil
+	})
+}
+
+func runReviewDecide(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "review decide")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	note := fs.String("note", "", "why, for the audit trail")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usageError("name the item id and link or separate")
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil {
+		return usageError("item id %q: want a number", fs.Arg(0))
+	}
+	v := identity.Verdict(fs.Arg(1))
+	if v != identity.VerdictLink && v != identity.VerdictSeparate {
+		return usageError("verdict %q: want link or separate", fs.Arg(1))
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		a, b, err := r.DecideReview(ctx, id, v, *note)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "item %d: %s; persons now %s and %s\n", id, v, a, b)
+		return nil
+	})
+}
+
+func runIdentityEval(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "identity eval")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	truthPath := fs.String("truth", "", "ground-truth `file` (source,local_id,person_id), as `ketenpoort generate` writes it")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *truthPath == "" {
+		return usageError("--truth is required")
+	}
+	truth, err := readRefCSV(*truthPath, 2)
+	if err != nil {
+		return err
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(r.Export(ctx, pw)) }()
+		assigned, err := readRefs(pr, 2)
+		if err != nil {
+			return err
+		}
+		q := identity.Evaluate(truth, assigned)
+		fmt.Fprintf(env.Stdout, "records in truth and index: %d (truth %d, index %d)\n", q.Records, len(truth), len(assigned))
+		fmt.Fprintf(env.Stdout, "pairwise: precision %.4f  recall %.4f  F1 %.4f\n", q.PairPrecision, q.PairRecall, q.PairF1)
+		fmt.Fprintf(env.Stdout, "B-cubed:  precision %.4f  recall %.4f  F1 %.4f\n", q.BCubedPrecision, q.BCubedRecall, q.BCubedF1)
+		return nil
+	})
+}
+
+func readRefCSV(path string, col int) (map[identity.RecordRef]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := readRefs(f, col)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// readRefs reads a CSV with a header whose first two columns are source and local id, and the column col.
+func readRefs(r io.Reader, col int) (map[identity.RecordRef]string, error) {
+	cr := csv.NewReader(bufio.NewReader(r))
+	cr.FieldsPerRecord = -1
+	if _, err := cr.Read(); err != nil {
+		return nil, fmt.Errorf("reading header: %w", err)
+	}
+	out := map[identity.RecordRef]string{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(rec) <= col {
+			line, _ := cr.FieldPos(0)
+			return nil, fmt.Errorf("line %d: want at least %d columns", line, col+1)
+		}
+		out[identity.RecordRef{Source: rec[0], LocalID: rec[1]}] = rec[col]
+	}
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

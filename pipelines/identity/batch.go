@@ -1,0 +1,771 @@
+package identity
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
+)
+
+// ErrIndexNotEmpty means a backfill was asked of an index that already holds records.
+var ErrIndexNotEmpty = errors.New("person index not empty")
+
+// BackfillOptions tune Backfill. The zero value is usable.
+type BackfillOptions struct {
+	// Workers is the number of goroutines that prepare and score records. Default runtime.NumCPU().
+	Workers int
+	// SkipEvents leaves out the PersonCreated events, for a rebuild whose persons consumers know already.
+	SkipEvents bool
+	// Progress, when set, is called after each phase with its name and how long it took.
+	Progress func(phase string, took time.Duration)
+}
+
+// BackfillStats says what a backfill did.
+type BackfillStats struct {
+	// Records is the number of distinct records indexed; Duplicates the records left out because a later one
+	// had the same source and local id.
+	Records, Duplicates int
+	// Persons is the number of persons created.
+	Persons int
+	// Compared is the number of record pairs scored.
+	Compared int64
+	// Reviews is the number of review items raised.
+	Reviews int
+	// SkippedBlocks counts blocks left out of a record's comparisons for their size.
+	SkippedBlocks int
+	// Decisions counts the records per decision.
+	Decisions map[match.Decision]int
+}
+
+// Backfill fills an empty index with persons in one go: it loads them (COPY into a staging table), blocks and
+// scores them in memory with Workers goroutines, clusters them, and writes persons, records, keys, decisions, review
+// items and PersonCreated events in one transaction, with COPY. A record that appears twice (same source and local
+// id) is indexed once, with its last data, at the place of its first appearance.
+//
+// It decides as incremental resolution of the records one by one in their order would: each record is compared
+// with the earlier records sharing a blocking key (under the same block-size cap), and planned by the same rules
+// (thresholds, BSN rules, the manual decisions in manual_decisions, oldest person first). It differs in that
+// persons merged along the way get no id of their own: a backfill publishes only the persons that remain. It fails
+// with ErrIndexNotEmpty when the index holds records.
+func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Person, error], opts BackfillOptions) (BackfillStats, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	progress := func(string, time.Duration) {}
+	if opts.Progress != nil {
+		progress = opts.Progress
+	}
+	stats := BackfillStats{Decisions: map[match.Decision]int{}}
+	conn, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return stats, fmt.Errorf("backfill: %w", err)
+	}
+	defer conn.Release()
+	var nonEmpty bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM person_records)`).Scan(&nonEmpty); err != nil {
+		return stats, fmt.Errorf("backfill: %w", err)
+	}
+	if nonEmpty {
+		return stats, fmt.Errorf("backfill: %w", ErrIndexNotEmpty)
+	}
+	_, err = conn.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS identity_backfill_staging (ord int4 NOT NULL, person jsonb NOT NULL, features bytea NOT NULL);
+		CREATE TEMP TABLE IF NOT EXISTS identity_backfill_assign (ord int4 NOT NULL, source text NOT NULL, local_id text NOT NULL,
+			person_id text NOT NULL, decision text NOT NULL, score float8 NOT NULL);
+		TRUNCATE identity_backfill_staging, identity_backfill_assign`)
+	if err != nil {
+		return stats, fmt.Errorf("backfill: creating staging tables: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS identity_backfill_staging, identity_backfill_assign`)
+
+	// Load.
+	start := time.Now()
+	b := &backfill{r: r, opts: opts, index: map[RecordRef]int32{}}
+	src := b.loader(ctx, persons)
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"identity_backfill_staging"}, []string{"ord", "person", "features"}, src); err != nil {
+		src.stop()
+		return stats, fmt.Errorf("backfill: loading: %w", err)
+	}
+	if src.err != nil {
+		return stats, fmt.Errorf("backfill: loading: %w", src.err)
+	}
+	stats.Records, stats.Duplicates = len(b.refs), src.ord-len(b.refs)
+	progress("load", time.Since(start))
+
+	start = time.Now()
+	b.block()
+	stats.Compared = b.score()
+	progress("score", time.Since(start))
+
+	start = time.Now()
+	if err := b.readManual(ctx, conn); err != nil {
+		return stats, fmt.Errorf("backfill: %w", err)
+	}
+	b.cluster()
+	progress("cluster", time.Since(start))
+
+	start = time.Now()
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return b.write(ctx, tx) })
+	if err != nil {
+		return stats, fmt.Errorf("backfill: writing: %w", err)
+	}
+	progress("write", time.Since(start))
+	stats.Persons = b.persons
+	stats.Reviews = len(b.reviews)
+	for j := range b.refs {
+		stats.Decisions[b.plans[j].decision]++
+		stats.SkippedBlocks += len(b.skipped[j])
+	}
+	return stats, nil
+}
+
+// backfill is the state of one Backfill: the records, in order, and what is decided about them.
+type backfill struct {
+	r    *Resolver
+	opts BackfillOptions
+
+	index  map[RecordRef]int32 // record → its place
+	refs   []RecordRef
+	feats  []match.Features
+	digest [][16]byte // of the person JSON, for event ids
+	// lastOrd is the staging row of each record: the last one loaded for it.
+	lastOrd []int32
+	// keys of record j are keys[keyOff[j]:keyOff[j+1]].
+	keyOff []int32
+	keys   []match.Key
+
+	// entries are the (hash, record) pairs sorted; slotEntry maps a key slot to its entry, runStart an entry to
+	// the first entry of its block.
+	entries   []entry
+	slotEntry []int32
+	runStart  []int32
+
+	scored   [][]scoredPair // per record, the comparisons with earlier records that were not NO MATCH
+	compared []int32
+	skipped  [][]SkippedBlock
+
+	links, unlinks [][]int32 // manual decisions per record
+
+	plans   []recordPlan
+	person  []int32 // record → person number, in creation order
+	persons int
+	creator []int32 // person number → the record that created it
+	reviews []batchReview
+}
+
+type entry struct {
+	hash uint64
+	rec  int32
+	slot int32
+}
+
+type scoredPair struct {
+	other int32
+	out   match.Outcome
+}
+
+type recordPlan struct {
+	decision match.Decision
+	score    float64
+	rules    map[int32]match.Rule // compared record → the rule on its person
+}
+
+type batchReview struct {
+	a, b   int32
+	out    match.Outcome
+	rule   match.Rule
+	reason string
+}
+
+// loadSource is the COPY source of the load: it reads persons, prepares them in parallel chunks and yields the
+// staging rows.
+type loadSource struct {
+	b      *backfill
+	next   func() (canonical.Person, error, bool)
+	stop   func()
+	chunk  []loaded
+	pos    int
+	ord    int
+	err    error
+	ctx    context.Context
+	row    []any
+	chunkN int
+}
+
+type loaded struct {
+	p     canonical.Person
+	json  []byte
+	feats match.Features
+	err   error
+}
+
+func (b *backfill) loader(ctx context.Context, persons iter.Seq2[canonical.Person, error]) *loadSource {
+	next, stop := iter.Pull2(persons)
+	return &loadSource{b: b, next: next, stop: stop, ctx: ctx, row: make([]any, 3), chunkN: 2048}
+}
+
+// fill reads the next chunk of persons and prepares it with the workers.
+func (s *loadSource) fill() bool {
+	s.chunk, s.pos = s.chunk[:0], 0
+	for len(s.chunk) < s.chunkN {
+		p, err, ok := s.next()
+		if !ok {
+			break
+		}
+		if err != nil {
+			s.err = err
+			return false
+		}
+		s.chunk = append(s.chunk, loaded{p: p})
+	}
+	if len(s.chunk) == 0 {
+		return false
+	}
+	var wg sync.WaitGroup
+	w := s.b.opts.Workers
+	for k := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := k; i < len(s.chunk); i += w {
+				l := &s.chunk[i]
+				l.json, l.err = json.Marshal(l.p)
+				l.feats = match.Prepare(l.p)
+			}
+		}()
+	}
+	wg.Wait()
+	return true
+}
+
+func (s *loadSource) Next() bool {
+	if s.err != nil {
+		return false
+	}
+	if err := s.ctx.Err(); err != nil {
+		s.err = err
+		return false
+	}
+	if s.pos >= len(s.chunk) && !s.fill() {
+		s.stop()
+		return false
+	}
+	l := &s.chunk[s.pos]
+	s.pos++
+	b := s.b
+	ref := RecordRef{Source: l.p.Provenance.Source, LocalID: l.p.Provenance.LocalID}
+	if ref.Source == "" || ref.LocalID == "" {
+		s.err = fmt.Errorf("person %d: %w", s.ord+1, ErrNoProvenance)
+		return false
+	}
+	if l.err != nil {
+		s.err = fmt.Errorf("person %s: encoding: %w", ref, l.err)
+		return false
+	}
+	j, dup := b.index[ref]
+	if !dup {
+		j = int32(len(b.refs))
+		b.index[ref] = j
+		b.refs = append(b.refs, ref)
+		b.feats = append(b.feats, match.Features{})
+		b.digest = append(b.digest, [16]byte{})
+		b.lastOrd = append(b.lastOrd, 0)
+	}
+	b.lastOrd[j] = int32(s.ord)
+	b.feats[j] = l.feats
+	sum := sha256.Sum256(l.json)
+	copy(b.digest[j][:], sum[:16])
+	s.row[0], s.row[1], s.row[2] = int32(s.ord), l.json, encodeFeatures(nil, &l.feats)
+	s.ord++
+	l.p = canonical.Person{}
+	return true
+}
+
+func (s *loadSource) Values() ([]any, error) { return s.row, nil }
+func (s *loadSource) Err() error             { return s.err }
+
+// block computes the keys of every record and sorts them into blocks.
+func (b *backfill) block() {
+	n := len(b.refs)
+	b.keyOff = make([]int32, n+1)
+	var buf []match.Key
+	for j := range n {
+		buf = match.AppendKeys(buf[:0], &b.feats[j])
+		slices.SortFunc(buf, func(x, y match.Key) int { return cmpUint64(x.Hash, y.Hash) })
+		b.keys = append(b.keys, buf...)
+		b.keyOff[j+1] = int32(len(b.keys))
+	}
+	b.entries = make([]entry, len(b.keys))
+	for j := range n {
+		for s := b.keyOff[j]; s < b.keyOff[j+1]; s++ {
+			b.entries[s] = entry{hash: b.keys[s].Hash, rec: int32(j), slot: s}
+		}
+	}
+	slices.SortFunc(b.entries, func(x, y entry) int {
+		if c := cmpUint64(x.hash, y.hash); c != 0 {
+			return c
+		}
+		return int(x.rec - y.rec)
+	})
+	b.slotEntry = make([]int32, len(b.entries))
+	b.runStart = make([]int32, len(b.entries))
+	var run int32
+	for e := range b.entries {
+		if e > 0 && b.entries[e].hash != b.entries[e-1].hash {
+			run = int32(e)
+		}
+		b.runStart[e] = run
+		b.slotEntry[b.entries[e].slot] = int32(e)
+	}
+}
+
+// score compares every record with the earlier records of its blocks, in parallel, and keeps the comparisons
+// that are not NO MATCH. It returns the number of pairs scored.
+func (b *backfill) score() int64 {
+	n := len(b.refs)
+	b.scored = make([][]scoredPair, n)
+	b.compared = make([]int32, n)
+	b.skipped = make([][]SkippedBlock, n)
+	maxBlock := int32(b.r.cfg.MaxBlock)
+	var total int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	const chunk = 1024
+	next := make(chan int, b.opts.Workers)
+	for range b.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var cands []int32
+			var count int64
+			for lo := range next {
+				for j := lo; j < min(lo+chunk, n); j++ {
+					cands = cands[:0]
+					for s := b.keyOff[j]; s < b.keyOff[j+1]; s++ {
+						e := b.slotEntry[s]
+						start := b.runStart[e]
+						if e-start > maxBlock {
+							b.skipped[j] = append(b.skipped[j], SkippedBlock{Kind: b.keys[s].Kind.String(), Size: int(maxBlock) + 1})
+							continue
+						}
+						for x := start; x < e; x++ {
+							cands = append(cands, b.entries[x].rec)
+						}
+					}
+					slices.Sort(cands)
+					cands = slices.Compact(cands)
+					b.compared[j] = int32(len(cands))
+					count += int64(len(cands))
+					fj := &b.feats[j]
+					for _, i := range cands {
+						out := b.r.model.Decide(match.Compare(fj, &b.feats[i]))
+						if out.Decision != match.NoMatch {
+							b.scored[j] = append(b.scored[j], scoredPair{other: i, out: out})
+						}
+					}
+					slices.SortFunc(b.skipped[j], func(x, y SkippedBlock) int { return cmpString(x.Kind, y.Kind) })
+				}
+			}
+			mu.Lock()
+			total += count
+			mu.Unlock()
+		}()
+	}
+	for lo := 0; lo < n; lo += chunk {
+		next <- lo
+	}
+	close(next)
+	wg.Wait()
+	return total
+}
+
+// readManual reads the manual decisions between records of the backfill.
+func (b *backfill) readManual(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}) error {
+	b.links = make([][]int32, len(b.refs))
+	b.unlinks = make([][]int32, len(b.refs))
+	rows, err := q.Query(ctx, `SELECT kind, source_a, local_id_a, source_b, local_id_b FROM manual_decisions`)
+	if err != nil {
+		return fmt.Errorf("reading manual decisions: %w", err)
+	}
+	var kind string
+	var x, y RecordRef
+	_, err = pgx.ForEachRow(rows, []any{&kind, &x.Source, &x.LocalID, &y.Source, &y.LocalID}, func() error {
+		i, ok1 := b.index[x]
+		j, ok2 := b.index[y]
+		if !ok1 || !ok2 {
+			return nil
+		}
+		if kind == "link" {
+			b.links[i], b.links[j] = append(b.links[i], j), append(b.links[j], i)
+		} else {
+			b.unlinks[i], b.unlinks[j] = append(b.unlinks[i], j), append(b.unlinks[j], i)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reading manual decisions: %w", err)
+	}
+	return nil
+}
+
+// cluster resolves the records one by one in their order, as incremental resolution would, on the scored pairs.
+func (b *backfill) cluster() {
+	n := len(b.refs)
+	uf := make([]int32, n) // union-find over records; a root stands for a person
+	for i := range uf {
+		uf[i] = int32(i)
+	}
+	var find func(int32) int32
+	find = func(i int32) int32 {
+		for uf[i] != i {
+			uf[i] = uf[uf[i]]
+			i = uf[i]
+		}
+		return i
+	}
+	rank := make([]int32, n)   // root → person number
+	bsns := make([][]uint64, n) // root → BSN key hashes of its records
+	ul := make([][]int32, n)    // root → its records with manual unlinks
+	b.plans = make([]recordPlan, n)
+	b.creator = b.creator[:0]
+
+	var cs []candidate
+	var roots []int32
+	var comps []comparison
+	for j := int32(0); j < int32(n); j++ {
+		cs, roots, comps = cs[:0], roots[:0], comps[:0]
+		at := map[int32]int{}
+		candOf := func(root int32) int {
+			if k, ok := at[root]; ok {
+				return k
+			}
+			at[root] = len(cs)
+			roots = append(roots, root)
+			cs = append(cs, candidate{rank: int64(rank[root]), bsns: bsns[root]})
+			return len(cs) - 1
+		}
+		for _, sp := range b.scored[j] {
+			comps = append(comps, comparison{cand: candOf(find(sp.other)), ref: int(sp.other), out: sp.out})
+		}
+		for _, o := range b.links[j] {
+			if o < j {
+				cs[candOf(find(o))].forced = true
+			}
+		}
+		for _, o := range b.unlinks[j] {
+			if o < j {
+				cs[candOf(find(o))].forbidden = true
+			}
+		}
+		var own uint64
+		for s := b.keyOff[j]; s < b.keyOff[j+1]; s++ {
+			if b.keys[s].Kind == match.KeyBSN {
+				own = b.keys[s].Hash
+			}
+		}
+		pl := decide(own, cs, comps, func(x, y int) bool {
+			rx, ry := roots[x], roots[y]
+			for _, a := range ul[rx] {
+				for _, o := range b.unlinks[a] {
+					if o < j && find(o) == ry {
+						return true
+					}
+				}
+			}
+			return false
+		})
+		rp := recordPlan{decision: pl.decision, score: pl.score}
+		for k, c := range comps {
+			if rule, ok := pl.rules[c.cand]; ok {
+				if rp.rules == nil {
+					rp.rules = map[int32]match.Rule{}
+				}
+				rp.rules[int32(comps[k].ref)] = rule
+			}
+		}
+		b.plans[j] = rp
+		for _, rv := range pl.reviews {
+			c := comps[rv.comp]
+			b.reviews = append(b.reviews, batchReview{a: j, b: int32(c.ref), out: c.out, rule: pl.rules[c.cand], reason: rv.reason})
+		}
+
+		var root int32
+		if len(pl.link) == 0 {
+			root = j
+			rank[j] = int32(len(b.creator))
+			b.creator = append(b.creator, j)
+		} else {
+			// The oldest person wins; the others join it.
+			win := roots[pl.link[0]]
+			for _, k := range pl.link[1:] {
+				if rank[roots[k]] < rank[win] {
+					win = roots[k]
+				}
+			}
+			for _, k := range pl.link {
+				if r := roots[k]; r != win {
+					uf[r] = win
+					for _, h := range bsns[r] {
+						if !slices.Contains(bsns[win], h) {
+							bsns[win] = append(bsns[win], h)
+						}
+					}
+					ul[win] = append(ul[win], ul[r]...)
+					bsns[r], ul[r] = nil, nil
+				}
+			}
+			uf[j] = win
+			root = win
+		}
+		if own != 0 && !slices.Contains(bsns[root], own) {
+			bsns[root] = append(bsns[root], own)
+		}
+		if len(b.unlinks[j]) > 0 {
+			ul[root] = append(ul[root], j)
+		}
+	}
+	// Persons are numbered in creation order among those that remain.
+	b.person = make([]int32, n)
+	number := make(map[int32]int32, len(b.creator))
+	live := b.creator[:0:0]
+	for _, c := range b.creator {
+		if find(c) == c {
+			number[c] = int32(len(live))
+			live = append(live, c)
+		}
+	}
+	b.creator = live
+	b.persons = len(live)
+	for j := range b.person {
+		b.person[j] = number[find(int32(j))]
+	}
+}
+
+// write stores the result in tx.
+func (b *backfill) write(ctx context.Context, tx pgx.Tx) error {
+	start := time.Now()
+	lap := func(phase string) {
+		if b.opts.Progress != nil {
+			b.opts.Progress("write-"+phase, time.Since(start))
+		}
+		start = time.Now()
+	}
+	// The tables are empty: loading them without their secondary indexes and building those at the end is
+	// several times faster than maintaining them row by row.
+	if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'; `+dropIndexesSQL); err != nil {
+		return fmt.Errorf("dropping indexes for the load: %w", err)
+	}
+	rows, err := tx.Query(ctx, `SELECT 'P' || lpad(nextval('person_id_seq')::text, 10, '0') FROM generate_series(1, $1)`, b.persons)
+	if err != nil {
+		return fmt.Errorf("minting persons: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("minting persons: %w", err)
+	}
+	slices.Sort(ids)
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"persons"}, []string{"id"}, pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
+		return []any{ids[i]}, nil
+	})); err != nil {
+		return fmt.Errorf("writing persons: %w", err)
+	}
+
+	lap("persons")
+	// The staging rows to keep: the last of each record.
+	n := len(b.refs)
+	ord := b.lastOrd
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"identity_backfill_assign"}, []string{"ord", "source", "local_id", "person_id", "decision", "score"},
+		pgx.CopyFromSlice(n, func(j int) ([]any, error) {
+			p := b.plans[j]
+			return []any{ord[j], b.refs[j].Source, b.refs[j].LocalID, ids[b.person[j]], p.decision.String(), p.score}, nil
+		})); err != nil {
+		return fmt.Errorf("writing assignments: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO person_records (source, local_id, person_id, features, person, decision, score)
+		SELECT a.source, a.local_id, a.person_id, s.features, s.person, a.decision, a.score
+		FROM identity_backfill_assign a JOIN identity_backfill_staging s ON s.ord = a.ord`); err != nil {
+		return fmt.Errorf("writing records: %w", err)
+	}
+	lap("records")
+	slot := 0
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "source", "local_id"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			if slot >= len(b.keys) {
+				return nil, nil
+			}
+			j := b.entries[b.slotEntry[slot]].rec
+			k := b.keys[slot]
+			slot++
+			return []any{int64(k.Hash), int16(k.Kind), b.refs[j].Source, b.refs[j].LocalID}, nil
+		})); err != nil {
+		return fmt.Errorf("writing blocking keys: %w", err)
+	}
+	lap("keys")
+	evs := &evidenceSource{b: b, ids: ids}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"decisions"}, []string{"source", "local_id", "person_id", "decision", "score", "evidence"},
+		evs); err != nil {
+		return fmt.Errorf("writing decisions: %w", err)
+	}
+	lap("decisions")
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"review_queue"}, []string{"source_a", "local_id_a", "source_b", "local_id_b", "score", "evidence", "reason"},
+		pgx.CopyFromSlice(len(b.reviews), func(k int) ([]any, error) {
+			rv := b.reviews[k]
+			x, y := orderPair(b.refs[rv.a], b.refs[rv.b])
+			ev, err := json.Marshal(ComparisonEvidence{Record: b.refs[rv.b], Decision: rv.out.Decision, Score: round3(rv.out.Score),
+				Rule: rv.out.Rule, PersonRule: rv.rule,
+				Attributes: b.r.model.Evidence(match.Compare(&b.feats[rv.a], &b.feats[rv.b])).Attributes})
+			if err != nil {
+				return nil, err
+			}
+			return []any{x.Source, x.LocalID, y.Source, y.LocalID, rv.out.Score, ev, rv.reason}, nil
+		})); err != nil {
+		return fmt.Errorf("writing review items: %w", err)
+	}
+	lap("reviews")
+	if err := b.events(ctx, tx, ids); err != nil {
+		return err
+	}
+	lap("events")
+	if _, err := tx.Exec(ctx, createIndexesSQL); err != nil {
+		return fmt.Errorf("building indexes: %w", err)
+	}
+	lap("indexes")
+	return nil
+}
+
+// events adds the PersonCreated events of the persons to the outbox, unless the options skip them.
+func (b *backfill) events(ctx context.Context, tx pgx.Tx, ids []string) error {
+	if b.opts.SkipEvents {
+		return nil
+	}
+	now := b.r.now()
+	const chunk = 5000
+	for lo := 0; lo < len(b.creator); lo += chunk {
+		var evs []eventMessage
+		for k := lo; k < min(lo+chunk, len(b.creator)); k++ {
+			c := b.creator[k]
+			ref := b.refs[c]
+			cause := ref.Source + "\x00" + ref.LocalID + "\x00" + hex.EncodeToString(b.digest[c][:])
+			evs = append(evs, eventMessage{eventID(TypePersonCreated, cause), TypePersonCreated, ids[k],
+				PersonCreated{Person: ids[k], Record: ref}})
+		}
+		if err := b.r.publish(ctx, tx, now, evs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropIndexesSQL and createIndexesSQL drop and build the secondary indexes of the index tables, as
+// store/migrations/0004_person_index.sql defines them.
+const (
+	dropIndexesSQL = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, decisions_record`
+	createIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id);
+CREATE INDEX blocking_keys_record ON blocking_keys (source, local_id);
+CREATE INDEX person_records_person ON person_records (person_id);
+CREATE INDEX decisions_record ON decisions (source, local_id, id)`
+)
+
+// evidenceSource is the COPY source of the decisions: it encodes their evidence in parallel chunks.
+type evidenceSource struct {
+	b     *backfill
+	ids   []string
+	next  int // the first record of the next chunk
+	chunk [][]byte
+	pos   int
+	j     int
+	err   error
+	row   []any
+}
+
+func (s *evidenceSource) Next() bool {
+	if s.err != nil {
+		return false
+	}
+	if s.pos >= len(s.chunk) {
+		n := len(s.b.refs)
+		if s.next >= n {
+			return false
+		}
+		size := min(4096, n-s.next)
+		s.chunk, s.pos = s.chunk[:0], 0
+		for range size {
+			s.chunk = append(s.chunk, nil)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		w := s.b.opts.Workers
+		for k := range w {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := k; i < size; i += w {
+					ev, err := json.Marshal(s.b.evidence(int32(s.next + i)))
+					if err != nil {
+						mu.Lock()
+						s.err = err
+						mu.Unlock()
+					}
+					s.chunk[i] = ev
+				}
+			}()
+		}
+		wg.Wait()
+		if s.err != nil {
+			return false
+		}
+		s.j = s.next
+		s.next += size
+	}
+	j := s.j + s.pos
+	p := s.b.plans[j]
+	s.row = append(s.row[:0], s.b.refs[j].Source, s.b.refs[j].LocalID, s.ids[s.b.person[j]], p.decision.String(), p.score, s.chunk[s.pos])
+	s.pos++
+	return true
+}
+
+func (s *evidenceSource) Values() ([]any, error) { return s.row, nil }
+func (s *evidenceSource) Err() error             { return s.err }
+
+// evidence assembles the evidence of record j's decision.
+func (b *backfill) evidence(j int32) DecisionEvidence {
+	p := b.plans[j]
+	pl := plan{decision: p.decision, score: p.score}
+	comps := make([]comparison, len(b.scored[j]))
+	for k, sp := range b.scored[j] {
+		comps[k] = comparison{cand: k, ref: int(sp.other), out: sp.out}
+		if rule, ok := p.rules[sp.other]; ok {
+			if pl.rules == nil {
+				pl.rules = map[int]match.Rule{}
+			}
+			pl.rules[k] = rule
+		}
+	}
+	return b.r.buildEvidence(pl, comps, int(b.compared[j]), b.skipped[j], func(i int) RecordRef { return b.refs[i] },
+		func(c comparison) []match.AttributeEvidence {
+			return b.r.model.Evidence(match.Compare(&b.feats[j], &b.feats[c.ref])).Attributes
+		})
+}
+
+func cmpUint64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

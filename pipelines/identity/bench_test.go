@@ -1,0 +1,215 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
+	"github.com/ketenpoort/ketenpoort/pipelines/store"
+)
+
+// benchIndexRecords is the number of records the incremental benchmarks pre-fill the index with;
+// IDENTITY_BENCH_INDEX overrides it.
+func benchIndexRecords() int {
+	if n, err := strconv.Atoi(os.Getenv("IDENTITY_BENCH_INDEX")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// benchData draws about n records of n/2.6 persons (see dedupRecords) and a stream of further records: new
+// records of the same persons and records of new persons, half and half.
+type benchData struct {
+	index []canonical.Person
+	g     *generator
+	mu    sync.Mutex
+	next  int
+}
+
+func newBenchData(n int) *benchData {
+	d := dedupRecords(3, n*10/26)
+	return &benchData{index: d.records, g: newGenerator(99)}
+}
+
+// more returns a record not in the index yet.
+func (d *benchData) more() canonical.Person {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.next++
+	var e *genEntity
+	if d.next%2 == 0 && len(d.g.entities) > 0 {
+		e = d.g.entities[d.g.r.IntN(len(d.g.entities))]
+	} else {
+		e = d.g.newEntity()
+	}
+	p := d.g.record(e, heavy, true)
+	p.Provenance = canonical.Provenance{Source: "bench", LocalID: strconv.Itoa(d.next)}
+	return p
+}
+
+// benchIndex returns a resolver on an index pre-filled by a backfill of n records.
+func benchIndex(b *testing.B, n int) (*Resolver, *benchData) {
+	d := newBenchData(n)
+	r, err := New(openIndex(b, migrated(b)), Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	stats, err := r.Backfill(context.Background(), seq(d.index), BackfillOptions{SkipEvents: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := r.pool.Exec(context.Background(), `VACUUM ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("pre-filled index: %d records, %d persons in %v", stats.Records, stats.Persons, time.Since(start).Round(time.Millisecond))
+	return r, d
+}
+
+// migrated returns the URL of a fresh, migrated database.
+func migrated(b *testing.B) string {
+	url := pgtest.TestDB(b)
+	pool := openIndex(b, url)
+	if err := store.Migrate(context.Background(), pool); err != nil {
+		b.Fatal(err)
+	}
+	pool.Close()
+	return url
+}
+
+// BenchmarkResolve resolves records against an index pre-filled with IDENTITY_BENCH_INDEX records (default
+// 100,000), one at a time (latency percentiles) and with 8 concurrent workers (the sustained rate).
+func BenchmarkResolve(b *testing.B) {
+	n := benchIndexRecords()
+	r, d := benchIndex(b, n)
+	ctx := context.Background()
+	b.Run(fmt.Sprintf("index=%d/sequential", n), func(b *testing.B) {
+		recs := make([]canonical.Person, b.N)
+		for i := range recs {
+			recs[i] = d.more()
+		}
+		lat := make([]time.Duration, 0, b.N)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			start := time.Now()
+			if _, err := r.ResolveOne(ctx, recs[i]); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(start))
+		}
+		b.StopTimer()
+		reportLatency(b, lat)
+	})
+	b.Run(fmt.Sprintf("index=%d/parallel=8", n), func(b *testing.B) {
+		recs := make([]canonical.Person, b.N)
+		for i := range recs {
+			recs[i] = d.more()
+		}
+		var next atomic.Int64
+		var mu sync.Mutex
+		var lat []time.Duration
+		b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+		b.ResetTimer()
+		start := time.Now()
+		b.RunParallel(func(pb *testing.PB) {
+			var mine []time.Duration
+			for pb.Next() {
+				i := next.Add(1) - 1
+				t := time.Now()
+				if _, err := r.ResolveOne(ctx, recs[i]); err != nil {
+					b.Error(err)
+					return
+				}
+				mine = append(mine, time.Since(t))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+		reportLatency(b, lat)
+	})
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(q(0.5), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+}
+
+// BenchmarkBackfill backfills an empty index; IDENTITY_BENCH_BACKFILL sets the number of records (default
+// 100,000). It reports the peak Go heap.
+func BenchmarkBackfill(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("IDENTITY_BENCH_BACKFILL")); err == nil && v > 0 {
+		n = v
+	}
+	recs := dedupRecords(5, n*10/26).records
+	b.Run(fmt.Sprintf("records=%d", len(recs)), func(b *testing.B) {
+		var peak uint64
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			r, err := New(openIndex(b, migrated(b)), Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			stop := sampleHeap(&peak)
+			b.StartTimer()
+			phases := map[string]time.Duration{}
+			stats, err := r.Backfill(context.Background(), seq(recs), BackfillOptions{Progress: func(p string, d time.Duration) { phases[p] = d }})
+			b.StopTimer()
+			stop()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(stats.Reviews), "reviews")
+			b.ReportMetric(float64(stats.Persons), "persons")
+			b.ReportMetric(float64(stats.Compared), "pairs")
+			for p, d := range phases {
+				b.ReportMetric(d.Seconds(), p+"-s")
+			}
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+}
+
+// sampleHeap records the largest heap in use into peak until stop is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > *peak {
+				*peak = ms.HeapInuse
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}

@@ -1,0 +1,165 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/store"
+)
+
+// Environment of the helper processes of TestConcurrentProcesses.
+const (
+	envHelperURL    = "IDENTITY_TEST_HELPER_URL"
+	envHelperWorker = "IDENTITY_TEST_HELPER_WORKER"
+)
+
+// crowd returns, for each of n persons, copies records of it in as many sources, all with the same valid BSN
+// and name, so that they all match: any second person among them is a race lost.
+func crowd(n, copies int) [][]canonical.Person {
+	g := newGenerator(42)
+	out := make([][]canonical.Person, n)
+	for i, e := range g.population(n) {
+		for c := range copies {
+			p := g.record(e, light, true)
+			p.Identifiers = nil
+			id, _ := canonical.BSNIdentifier(e.bsn, "BRP")
+			p.Identifiers = append(p.Identifiers, id)
+			p.Provenance = canonical.Provenance{Source: "src" + strconv.Itoa(c), LocalID: strconv.Itoa(i)}
+			out[i] = append(out[i], p)
+		}
+	}
+	return out
+}
+
+func TestConcurrentGoroutinesMakeOnePerson(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	const persons, workers = 40, 8
+	recs := crowd(persons, workers)
+	for i := range recs {
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		errs := make(chan error, workers)
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if _, err := r.ResolveOne(context.Background(), recs[i][w]); err != nil {
+					errs <- err
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	}
+	checkCrowd(t, r, recs)
+	if n := count(t, pool, `SELECT count(*) FROM persons`); n != persons {
+		t.Errorf("%d person ids minted, want %d", n, persons)
+	}
+}
+
+// TestConcurrentProcesses resolves the records of the same persons from separate processes (this test binary run
+// again as a helper) and from this one at the same time.
+func TestConcurrentProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	r, pool, url := newIndex(t)
+	const persons, helpers = 60, 2
+	recs := crowd(persons, helpers+1)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds []*exec.Cmd
+	for w := range helpers {
+		cmd := exec.Command(exe, "-test.run=^$")
+		cmd.Env = append(os.Environ(), envHelperURL+"="+url, envHelperWorker+"="+strconv.Itoa(w))
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for i := range recs {
+		if _, err := r.ResolveOne(context.Background(), recs[i][helpers]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("helper process: %v", err)
+		}
+	}
+	checkCrowd(t, r, recs)
+	if n := count(t, pool, `SELECT count(*) FROM persons`); n != persons {
+		t.Errorf("%d person ids minted, want %d", n, persons)
+	}
+}
+
+// helperProcess runs a helper process of TestConcurrentProcesses when the environment says so, and reports
+// whether it did.
+func helperProcess() bool {
+	url := os.Getenv(envHelperURL)
+	if url == "" {
+		return false
+	}
+	w, _ := strconv.Atoi(os.Getenv(envHelperWorker))
+	if err := runHelper(url, w); err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		os.Exit(1)
+	}
+	return true
+}
+
+func runHelper(url string, w int) error {
+	ctx := context.Background()
+	pool, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	r, err := New(pool, Config{})
+	if err != nil {
+		return err
+	}
+	for _, rs := range crowd(60, 3) {
+		if _, err := r.ResolveOne(ctx, rs[w]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkCrowd checks that the records of each person of the crowd share one person and no two persons share one.
+func checkCrowd(t *testing.T, r *Resolver, recs [][]canonical.Person) {
+	t.Helper()
+	seen := map[string]int{}
+	for i, rs := range recs {
+		ids := map[string]bool{}
+		for _, p := range rs {
+			id, err := r.PersonOf(context.Background(), p.Provenance.Source, p.Provenance.LocalID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[id] = true
+			if j, ok := seen[id]; ok && j != i {
+				t.Errorf("persons %d and %d share %s", i, j, id)
+			}
+			seen[id] = i
+		}
+		if len(ids) != 1 {
+			t.Errorf("the records of person %d are in %d persons", i, len(ids))
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+)
+
+// PersonOf returns the person of the record (source, localID), or an error wrapping ErrNotFound.
+func (r *Resolver) PersonOf(ctx context.Context, source, localID string) (string, error) {
+	var id string
+	err := r.pool.QueryRow(ctx, `SELECT coalesce(p.merged_into, p.id) FROM person_records r
+		JOIN persons p ON p.id = r.person_id WHERE r.source = $1 AND r.local_id = $2`, source, localID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("person of %s/%s: %w", source, localID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("person of %s/%s: %w", source, localID, err)
+	}
+	return id, nil
+}
+
+// Current returns the person id that personID stands for now: itself, or the person it was merged into. It fails
+// with ErrNotFound for an id never minted.
+func (r *Resolver) Current(ctx context.Context, personID string) (string, error) {
+	var id string
+	err := r.pool.QueryRow(ctx, `SELECT coalesce(merged_into, id) FROM persons WHERE id = $1`, personID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("person %s: %w", personID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("person %s: %w", personID, err)
+	}
+	return id, nil
+}
+
+// Person is what the index holds about one person.
+type Person struct {
+	// ID is the person's id; Requested the id asked for, which may have been merged into ID.
+	ID, Requested string
+	CreatedAt     time.Time
+	// MergedFrom are the ids that redirect to ID.
+	MergedFrom []string
+	// Records are the person's source records.
+	Records []PersonRecord
+	// Decisions are the decisions about the person's records, oldest first.
+	Decisions []Decision
+}
+
+// PersonRecord is one source record of a person.
+type PersonRecord struct {
+	Record      RecordRef
+	Decision    string
+	Score       float64
+	Identifiers []canonical.Identifier
+	UpdatedAt   time.Time
+}
+
+// Decision is one resolution of a record, with its evidence.
+type Decision struct {
+	Record    RecordRef
+	PersonID  string
+	Decision  string
+	Score     float64
+	Evidence  json.RawMessage
+	CreatedAt time.Time
+}
+
+// Show returns the person personID stands for (following a merge) with its records, their identifiers and the
+// decisions about them. It fails with ErrNotFound for an id never minted.
+func (r *Resolver) Show(ctx context.Context, personID string) (Person, error) {
+	id, err := r.Current(ctx, personID)
+	if err != nil {
+		return Person{}, err
+	}
+	p := Person{ID: id, Requested: personID}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT created_at FROM persons WHERE id = $1`, id).QueryRow(func(row pgx.Row) error { return row.Scan(&p.CreatedAt) })
+	b.Queue(`SELECT id FROM persons WHERE merged_into = $1 ORDER BY id`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		p.MergedFrom, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	b.Queue(`SELECT source, local_id, decision, score, person->'identifiers', updated_at FROM person_records
+		WHERE person_id = $1 ORDER BY source, local_id`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		p.Records, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (PersonRecord, error) {
+			var pr PersonRecord
+			var ids []byte
+			if err := row.Scan(&pr.Record.Source, &pr.Record.LocalID, &pr.Decision, &pr.Score, &ids, &pr.UpdatedAt); err != nil {
+				return pr, err
+			}
+			if len(ids) > 0 && string(ids) != "null" {
+				if err := json.Unmarshal(ids, &pr.Identifiers); err != nil {
+					return pr, err
+				}
+			}
+			return pr, nil
+		})
+		return err
+	})
+	b.Queue(`SELECT d.source, d.local_id, d.person_id, d.decision, d.score, d.evidence, d.created_at
+		FROM decisions d JOIN person_records r ON r.source = d.source AND r.local_id = d.local_id
+		WHERE r.person_id = $1 ORDER BY d.id`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		p.Decisions, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Decision, error) {
+			var d Decision
+			err := row.Scan(&d.Record.Source, &d.Record.LocalID, &d.PersonID, &d.Decision, &d.Score, &d.Evidence, &d.CreatedAt)
+			return d, err
+		})
+		return err
+	})
+	if err := r.pool.SendBatch(ctx, b).Close(); err != nil {
+		return Person{}, fmt.Errorf("showing person %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// Export writes every indexed record as CSV to w: a header line, then source, local_id, person_id, decision and
+// score, in (source, local id) order.
+func (r *Resolver) Export(ctx context.Context, w io.Writer) error {
+	c, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("exporting the person index: %w", err)
+	}
+	defer c.Release()
+	_, err = c.Conn().PgConn().CopyTo(ctx, w, `COPY (SELECT source, local_id, person_id, decision, score
+		FROM person_records ORDER BY source, local_id) TO STDOUT WITH (FORMAT csv, HEADER)`)
+	if err != nil {
+		return fmt.Errorf("exporting the person index: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
+	"github.com/ketenpoort/ketenpoort/pipelines/store"
+)
+
+func TestMain(m *testing.M) {
+	if helperProcess() {
+		return
+	}
+	pgtest.Main(m)
+}
+
+// newIndex returns a resolver on a fresh, migrated database.
+func newIndex(t testing.TB) (*Resolver, *pgxpool.Pool, string) {
+	t.Helper()
+	url := pgtest.TestDB(t)
+	pool := openIndex(t, url)
+	if err := store.Migrate(context.Background(), pool); err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(pool, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, pool, url
+}
+
+func openIndex(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// resolve resolves p in a transaction of its own and fails the test on error.
+func resolve(t testing.TB, r *Resolver, p canonical.Person) Result {
+	t.Helper()
+	res, err := r.ResolveOne(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// outboxEvent is an identity event read back from the outbox.
+type outboxEvent struct {
+	id, key string
+	event   Event
+}
+
+func outboxEvents(t testing.TB, pool *pgxpool.Pool, typ string) []outboxEvent {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT message_id, metadata->>'partition_key', payload FROM outbox
+		WHERE topic = $1 ORDER BY id`, DefaultTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []outboxEvent
+	var id, key string
+	var payload []byte
+	if _, err := pgx.ForEachRow(rows, []any{&id, &key, &payload}, func() error {
+		var e Event
+		if err := json.Unmarshal(payload, &e); err != nil {
+			return err
+		}
+		if typ == "" || e.Type == typ {
+			out = append(out, outboxEvent{id: id, key: key, event: e})
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func count(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// labelled is a set of records of several sources with the true person of each.
+type labelled struct {
+	records []canonical.Person
+	truth   map[RecordRef]string
+}
+
+// dedupRecords draws n persons, each recorded once well in "brp" and up to five more times badly in the other
+// sources, shuffled.
+func dedupRecords(seed uint64, n int) labelled {
+	g := newGenerator(seed)
+	sources := []string{"gcos", "zsm", "veiligthuis", "gemeente"}
+	next := map[string]int{}
+	d := labelled{truth: map[RecordRef]string{}}
+	add := func(p canonical.Person, src string, entity int) {
+		next[src]++
+		p.Provenance = canonical.Provenance{Source: src, LocalID: fmt.Sprintf("%s-%07d", src, next[src]),
+			ReceivedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		d.records = append(d.records, p)
+		d.truth[RecordRef{Source: src, LocalID: p.Provenance.LocalID}] = fmt.Sprintf("T%07d", entity)
+	}
+	for _, e := range g.population(n) {
+		add(g.record(e, light, true), "brp", e.id)
+		for range g.zipf(6) {
+			add(g.record(e, heavy, true), sources[g.r.IntN(len(sources))], e.id)
+		}
+	}
+	rand.New(rand.NewPCG(seed, 7)).Shuffle(len(d.records), func(i, j int) {
+		d.records[i], d.records[j] = d.records[j], d.records[i]
+	})
+	return d
+}

@@ -1,0 +1,324 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
+)
+
+// person builds a test person record.
+type person struct {
+	source, id                     string
+	given, prefix, surname         string
+	year, month, day               int
+	bsn, postcode, gender, initial string
+	house                          int
+}
+
+func (p person) canonical() canonical.Person {
+	c := canonical.Person{
+		Provenance: canonical.Provenance{Source: p.source, LocalID: p.id},
+		Name:       canonical.Name{GivenNames: p.given, SurnamePrefix: p.prefix, Surname: p.surname, Initials: p.initial},
+		Gender:     canonical.Gender(p.gender),
+	}
+	if p.year != 0 {
+		c.BirthDate = &canonical.PartialDate{Year: p.year, Month: p.month, Day: p.day}
+	}
+	if p.bsn != "" {
+		id, _ := canonical.BSNIdentifier(p.bsn, "BRP")
+		c.Identifiers = append(c.Identifiers, id)
+	}
+	if p.postcode != "" {
+		c.Addresses = []canonical.Address{{Postcode: p.postcode, HouseNumber: p.house}}
+	}
+	return c
+}
+
+// jan is the person most tests resolve records of.
+var jan = person{source: "brp", id: "1", given: "Jan Pieter", prefix: "van der", surname: "Meijden", year: 1968,
+	month: 4, day: 12, bsn: "111222333", postcode: "5611AB", house: 12, gender: "M"}
+
+func (p person) with(source, id string, change func(*person)) person {
+	p.source, p.id = source, id
+	if change != nil {
+		change(&p)
+	}
+	return p
+}
+
+func TestNewPersonIsCreated(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	ctx := context.Background()
+	res := resolve(t, r, jan.canonical())
+	if !res.Created || res.Decision != match.NoMatch || res.PersonID != "P0000000001" {
+		t.Fatalf("result = %+v, want a new person P0000000001", res)
+	}
+	if got, err := r.PersonOf(ctx, "brp", "1"); err != nil || got != res.PersonID {
+		t.Fatalf("PersonOf = %q, %v", got, err)
+	}
+	if _, err := r.PersonOf(ctx, "brp", "2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("PersonOf of an unknown record: %v, want ErrNotFound", err)
+	}
+	evs := outboxEvents(t, pool, TypePersonCreated)
+	if len(evs) != 1 || evs[0].key != res.PersonID || evs[0].event.Subject != res.PersonID || evs[0].id != evs[0].event.ID {
+		t.Fatalf("PersonCreated events = %+v", evs)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM blocking_keys WHERE source = 'brp' AND local_id = '1' AND kind = 1`); n != 1 {
+		t.Errorf("%d BSN keys, want 1", n)
+	}
+	if _, err := r.ResolveOne(ctx, canonical.Person{}); !errors.Is(err, ErrNoProvenance) {
+		t.Errorf("a person without provenance: %v, want ErrNoProvenance", err)
+	}
+}
+
+func TestDecisions(t *testing.T) {
+	tests := []struct {
+		name string
+		// second is resolved after jan.
+		second   person
+		same     bool
+		decision match.Decision
+		review   string // reason of the review item raised, if any
+	}{
+		{"same BSN, typo in name", jan.with("zsm", "a", func(p *person) { p.surname = "Meijdne"; p.postcode = "" }),
+			true, match.Match, ""},
+		{"no BSN, name and birth date", jan.with("gcos", "a", func(p *person) { p.bsn = ""; p.given = "Jan" }),
+			true, match.Match, ""},
+		{"different valid BSNs never merge", jan.with("zsm", "a", func(p *person) { p.bsn = "123456782" }),
+			false, match.PossibleMatch, ReasonPossibleMatch},
+		{"same BSN on a clearly different person", person{source: "zsm", id: "a", given: "Fatima", surname: "El Amrani",
+			year: 1991, month: 2, day: 3, bsn: jan.bsn, gender: "V"}, false, match.Conflict, ReasonBSNConflict},
+		{"BSN failing the elfproef is not used", jan.with("zsm", "a", func(p *person) { p.bsn = "123456789" }),
+			true, match.Match, ""},
+		{"someone else", person{source: "zsm", id: "a", given: "Kees", surname: "Bakker", year: 2001, month: 9, day: 9},
+			false, match.NoMatch, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, pool, _ := newIndex(t)
+			first := resolve(t, r, jan.canonical())
+			res := resolve(t, r, tt.second.canonical())
+			if (res.PersonID == first.PersonID) != tt.same {
+				t.Errorf("second record in %s, first in %s: want same=%v", res.PersonID, first.PersonID, tt.same)
+			}
+			if res.Decision != tt.decision {
+				t.Errorf("decision = %v (score %.1f), want %v", res.Decision, res.Score, tt.decision)
+			}
+			items, err := r.Reviews(context.Background(), ReviewFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.review == "" && len(items) > 0 || tt.review != "" && (len(items) != 1 || items[0].Reason != tt.review) {
+				t.Errorf("review items = %+v, want reason %q", items, tt.review)
+			}
+			if tt.second.bsn == "123456789" {
+				if n := count(t, pool, `SELECT count(*) FROM blocking_keys WHERE source = 'zsm' AND kind = 1`); n != 0 {
+					t.Errorf("a BSN failing the elfproef got %d BSN keys", n)
+				}
+			}
+			wantPersons := 2
+			if tt.same {
+				wantPersons = 1
+			}
+			if n := count(t, pool, `SELECT count(*) FROM persons`); n != wantPersons {
+				t.Errorf("%d persons, want %d", n, wantPersons)
+			}
+		})
+	}
+}
+
+// The bridge scenario: a has the BSN and no address, b the address and no BSN and another first name; only c,
+// with all of it, matches both.
+var (
+	bridgeA = jan.with("gcos", "a", func(p *person) { p.postcode, p.house, p.year = "", 0, 0 })
+	bridgeB = jan.with("zsm", "b", func(p *person) { p.bsn, p.given = "", "J.P." })
+	bridgeC = jan.with("brp", "c", nil)
+)
+
+func TestBridgingRecordMerges(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	ctx := context.Background()
+	a := resolve(t, r, bridgeA.canonical())
+	b := resolve(t, r, bridgeB.canonical())
+	if a.PersonID == b.PersonID {
+		t.Fatalf("scenario broken: a and b linked directly (%+v)", b)
+	}
+	c := resolve(t, r, bridgeC.canonical())
+	if c.PersonID != a.PersonID || len(c.Merged) != 1 || c.Merged[0] != b.PersonID {
+		t.Fatalf("bridging result = %+v, want %s winning over %s", c, a.PersonID, b.PersonID)
+	}
+	if got, _ := r.PersonOf(ctx, "zsm", "b"); got != a.PersonID {
+		t.Errorf("b's person = %s, want the winner %s", got, a.PersonID)
+	}
+	if got, _ := r.Current(ctx, b.PersonID); got != a.PersonID {
+		t.Errorf("loser %s redirects to %s, want %s", b.PersonID, got, a.PersonID)
+	}
+	evs := outboxEvents(t, pool, TypePersonMerged)
+	if len(evs) != 1 || evs[0].key != a.PersonID {
+		t.Fatalf("PersonMerged events = %+v", evs)
+	}
+	var data PersonMerged
+	if err := json.Unmarshal(evs[0].event.Data, &data); err != nil || data.Winner != a.PersonID || data.Loser != b.PersonID ||
+		data.Record == nil || *data.Record != (RecordRef{"brp", "c"}) {
+		t.Errorf("PersonMerged data = %+v (%v)", data, err)
+	}
+	p, err := r.Show(ctx, b.PersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ID != a.PersonID || len(p.Records) != 3 || len(p.MergedFrom) != 1 || len(p.Decisions) != 3 {
+		t.Errorf("Show(loser) = %+v", p)
+	}
+}
+
+func TestUnlinkSplitsAndHolds(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	ctx := context.Background()
+	a := resolve(t, r, jan.canonical())
+	second := jan.with("zsm", "a", func(p *person) { p.surname = "Meijdne" })
+	b := resolve(t, r, second.canonical())
+	if b.PersonID != a.PersonID {
+		t.Fatalf("scenario broken: %+v", b)
+	}
+	id, err := r.Unlink(ctx, RecordRef{"zsm", "a"}, "twee personen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id == a.PersonID {
+		t.Fatalf("unlink kept the record in %s", id)
+	}
+	evs := outboxEvents(t, pool, TypePersonSplit)
+	if len(evs) != 1 || evs[0].key != a.PersonID {
+		t.Fatalf("PersonSplit events = %+v", evs)
+	}
+	// The constraint holds when either record is resolved again, and for a third record.
+	if res := resolve(t, r, second.canonical()); res.PersonID != id {
+		t.Errorf("re-resolved unlinked record went to %s, want %s", res.PersonID, id)
+	}
+	if res := resolve(t, r, jan.canonical()); res.PersonID != a.PersonID {
+		t.Errorf("re-resolved first record went to %s, want %s", res.PersonID, a.PersonID)
+	}
+	third := resolve(t, r, jan.with("gcos", "x", nil).canonical())
+	if third.PersonID != a.PersonID || len(third.Merged) != 0 {
+		t.Errorf("a record matching both went to %+v, want %s without a merge", third, a.PersonID)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM persons WHERE merged_into IS NULL`); n != 2 {
+		t.Errorf("%d persons, want 2", n)
+	}
+}
+
+func TestReviewLinkAndSeparate(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	ctx := context.Background()
+	a := resolve(t, r, jan.canonical())
+	b := resolve(t, r, jan.with("zsm", "a", func(p *person) { p.bsn = "123456782" }).canonical())
+	c := resolve(t, r, jan.with("vt", "a", func(p *person) { p.bsn = "999999990" }).canonical())
+	items, err := r.Reviews(ctx, ReviewFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 3 {
+		t.Fatalf("%d review items, want 3: %+v", len(items), items)
+	}
+	for _, it := range items {
+		if it.Evidence.Rule != match.RuleDifferentBSN || len(it.Evidence.Attributes) == 0 {
+			t.Errorf("item %d evidence = %+v", it.ID, it.Evidence)
+		}
+	}
+	// Linking the records of different valid BSNs: a manual link overrides the BSN rule.
+	pa, pb, err := r.DecideReview(ctx, items[0].ID, VerdictLink, "zelfde persoon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pa != pb || pa != a.PersonID {
+		t.Errorf("link verdict: persons %s and %s, want both %s", pa, pb, a.PersonID)
+	}
+	if _, _, err := r.DecideReview(ctx, items[0].ID, VerdictLink, ""); !errors.Is(err, ErrConflict) {
+		t.Errorf("deciding twice: %v, want ErrConflict", err)
+	}
+	if n := len(outboxEvents(t, pool, TypePersonMerged)); n != 1 {
+		t.Errorf("%d PersonMerged events, want 1", n)
+	}
+	// Separate the last: the two records stay apart when resolved again.
+	last := items[len(items)-1]
+	if _, _, err := r.DecideReview(ctx, last.ID, VerdictSeparate, ""); err != nil {
+		t.Fatal(err)
+	}
+	pc, _ := r.PersonOf(ctx, "vt", "a")
+	if pc != c.PersonID {
+		t.Errorf("separated record moved to %s", pc)
+	}
+	if pb, _ := r.PersonOf(ctx, "zsm", "a"); pb != a.PersonID || b.PersonID == a.PersonID {
+		t.Errorf("linked record in %s, want %s", pb, a.PersonID)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM manual_decisions`); n != 2 {
+		t.Errorf("%d manual decisions, want a link and an unlink", n)
+	}
+	// The unlink holds against a manual link that would join the two records' persons.
+	if last.A != (RecordRef{"vt", "a"}) && last.B != (RecordRef{"vt", "a"}) {
+		t.Fatalf("scenario broken: last item %+v", last)
+	}
+	if _, err := r.Link(ctx, RecordRef{"vt", "a"}, RecordRef{"brp", "1"}, ""); !errors.Is(err, ErrConflict) {
+		t.Errorf("linking across a manual unlink: %v, want ErrConflict", err)
+	}
+	if got, _ := r.PersonOf(ctx, "vt", "a"); got != c.PersonID {
+		t.Errorf("record kept apart moved to %s", got)
+	}
+}
+
+func TestReresolveKeepsPerson(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	a := resolve(t, r, jan.canonical())
+	again := resolve(t, r, jan.with("brp", "1", func(p *person) { p.postcode, p.house = "5701CD", 3 }).canonical())
+	if again.PersonID != a.PersonID || again.Created {
+		t.Errorf("re-resolution = %+v, want %s kept", again, a.PersonID)
+	}
+	// New data that matches another person moves the record there; its empty person redirects (the older wins).
+	other := resolve(t, r, person{source: "zsm", id: "k", given: "Kees", surname: "Bakker", year: 2001, month: 9, day: 9, bsn: "123456782"}.canonical())
+	moved := resolve(t, r, person{source: "brp", id: "1", given: "Kees", surname: "Bakker", year: 2001, month: 9, day: 9, bsn: "123456782"}.canonical())
+	if moved.PersonID != a.PersonID || len(moved.Merged) != 1 || moved.Merged[0] != other.PersonID {
+		t.Errorf("moved = %+v, want %s absorbing %s", moved, a.PersonID, other.PersonID)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM person_records`); n != 2 {
+		t.Errorf("%d records, want 2", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM blocking_keys WHERE source = 'brp' AND local_id = '1' AND kind = 1`); n != 1 {
+		t.Errorf("%d BSN keys of the re-resolved record, want 1 (old keys replaced)", n)
+	}
+}
+
+func TestEventIDsStableAcrossRetry(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	ctx := context.Background()
+	ids := func(commit bool) []string {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		if _, err := r.Resolve(ctx, tx, jan.canonical()); err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := tx.Query(ctx, `SELECT message_id FROM outbox ORDER BY id`)
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if commit {
+			if err := tx.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	}
+	first, second := ids(false), ids(true)
+	if len(first) != 1 || len(second) != 1 || first[0] != second[0] {
+		t.Errorf("event ids %v then %v after a rollback, want one and the same", first, second)
+	}
+}
