@@ -3,9 +3,11 @@
 # 127.0.0.1:9092 and the PostgreSQL found on this machine, or a private cluster), with the configuration in
 # deploy/demo.yml and its data in demo-data/:
 #   1. the sources and their golden cases, and what a schema error looks like;
-#   2. `ketenpoort run`, partners pushing their example exports to the intake;
-#   3. what came out: mapped records and dead-letter notices on Kafka (read with kcat), the outbox drained;
-#   4. a clean stop with SIGTERM.
+#   2. a day of synthetic data for all sources (`ketenpoort generate`), ingested in batch (`ketenpoort ingest`):
+#      records per source, persons, the review queue, rejected records with their reasons, quality against the
+#      generator's ground truth;
+#   3. `ketenpoort run`, partners pushing their example exports to the intake, each person resolved as it arrives;
+#   4. what came out on Kafka (read with kcat): records, identity events, dead-letter notices; a clean SIGTERM.
 set -euo pipefail
 bin=${1:-bin/ketenpoort}
 cfg=deploy/demo.yml
@@ -27,6 +29,20 @@ step "a GCOS case export that breaks its schema (strict): rejected, naming the e
 
 step "a BRP kennisgeving writing postcode \"1234 AB\" (StUF-BG is lenient): it goes on, the schema error kept as a finding"
 "$bin" validate --source stufbg mappings/testdata/stufbg/postcode-met-spatie.in.xml || true
+
+day=$(date -u +%Y%m%d)
+step "a day of synthetic exports of every source (seed $day), a few deliberately broken"
+rm -rf demo-data/day
+"$bin" generate --seed "$day" --records 5000 --bad-rate 0.003 --out demo-data/day 2>/dev/null
+
+step "batch ingest: read, validate, map, store, resolve persons (ketenpoort ingest)"
+"$bin" ingest --config "$cfg" demo-data/day 2>/dev/null
+
+step "person resolution against the generator's ground truth (ketenpoort identity eval)"
+"$bin" identity eval --config "$cfg" --truth demo-data/day/truth.csv 2>/dev/null
+
+step "the first items of the review queue (ketenpoort review list)"
+"$bin" review list --config "$cfg" --limit 5 2>/dev/null
 
 step "starting the gateway (log in $log)"
 "$bin" run --config "$cfg" >"$log" 2>&1 &
@@ -60,24 +76,33 @@ push demo-om  zsm  mappings/testdata/zsm/achternaam-leeg.in.xml
 echo "a partner pushing to a source that is not its own is refused:"
 push demo-ehv zsm xsd/zsm/examples/zaakberichten.xml
 
-step "waiting until every message is mapped (12 records, 2 dead letters) and the outbox is drained"
-for _ in $(seq 1 300); do
+step "waiting until the pushed messages are mapped and resolved and the outbox (batch ingest included) is drained"
+for _ in $(seq 1 600); do
   backlog=$(curl -fsS "$ops/metrics" | awk '/^ketenpoort_outbox_backlog/ {print $2}')
-  records=$(kcat -C -b 127.0.0.1:9092 -t ketenpoort.records.v1 -e -q 2>/dev/null | wc -l)
-  dead=$(kcat -C -b 127.0.0.1:9092 -t ketenpoort.deadletters.v1 -e -q 2>/dev/null | wc -l)
-  [ "${backlog:-1}" = "0" ] && [ "$records" -ge 12 ] && [ "$dead" -ge 2 ] && break
+  [ "${backlog:-1}" = "0" ] && break
   sleep 0.2
 done
-echo "outbox backlog: $backlog, records: $records, dead-letter notices: $dead"
+echo "outbox backlog: $backlog"
 
-step "mapped canonical records per source on ketenpoort.records.v1 (kcat, a plain Kafka client)"
-kcat -C -b 127.0.0.1:9092 -t ketenpoort.records.v1 -e -q -f '%h\n' 2>/dev/null | grep -o 'source=[^,]*' | sort | uniq -c || true
+count() { kcat -C -b 127.0.0.1:9092 -t "$1" -e -q 2>/dev/null | wc -l; }
+step "on Kafka now (kcat, a plain Kafka client)"
+echo "ketenpoort.records.v1      $(count ketenpoort.records.v1) canonical records"
+echo "ketenpoort.identity.v1     $(count ketenpoort.identity.v1) identity events:"
+kcat -C -b 127.0.0.1:9092 -t ketenpoort.identity.v1 -e -q 2>/dev/null | grep -o '"type":"[^"]*"' | sort | uniq -c || true
+echo "ketenpoort.deadletters.v1  $(count ketenpoort.deadletters.v1) dead-letter notices, the last two:"
+kcat -C -b 127.0.0.1:9092 -t ketenpoort.deadletters.v1 -e -q 2>/dev/null | tail -n 2 | cut -c1-240 || true
 
-step "dead-letter notices on ketenpoort.deadletters.v1 (where and why; the bytes stay in PostgreSQL for replay)"
-kcat -C -b 127.0.0.1:9092 -t ketenpoort.deadletters.v1 -e -q 2>/dev/null | cut -c1-300 || true
+step "the person of the pushed GCOS pleger (ketenpoort persons show gcos/P-000481)"
+"$bin" persons show --config "$cfg" gcos/P-000481 2>/dev/null | head -n 30 || true
 
 step "stopping with SIGTERM"
 kill -TERM $pid
 trap - EXIT
 wait $pid
-echo "stopped cleanly. Look further: kcat -C -b 127.0.0.1:9092 -t ketenpoort.records.v1 -e (after 'ketenpoort run --config $cfg')"
+cat <<EOF
+stopped cleanly. Look further, with --config $cfg:
+  $bin persons show SOURCE/LOCAL-ID        a person with its records and decisions
+  $bin persons export --out persons.csv    every record's person, decision and score
+  $bin review list / review decide ID link|separate
+  $bin run, then: kcat -C -b 127.0.0.1:9092 -t ketenpoort.identity.v1 -e
+EOF

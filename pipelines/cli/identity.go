@@ -146,6 +146,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		start := time.Now()
 		per := map[string]*stage.Counts{}
 		sources := map[string]bool{}
+		var inputIDs []string
 		lastProgress := time.Now()
 		for i, in := range inputs {
 			f, err := os.Open(in.path)
@@ -156,6 +157,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 			// The input's id is stable for the same file content at the same place, so a second ingest of the
 			// same files yields the same message ids.
 			prov := canonical.Provenance{Source: in.source, ReceivedAt: time.Now().UTC(), MessageID: "file:" + abs}
+			inputIDs = append(inputIDs, prov.MessageID)
 			c, err := st.Process(ctx, prov, f)
 			_ = f.Close()
 			if err != nil {
@@ -225,7 +227,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "took %.1fs (map and store %.1fs, resolve %.1fs)\n", time.Since(start).Seconds(),
 			mapped.Seconds(), time.Since(resolveStart).Seconds())
-		return printRejections(ctx, env, pool, names)
+		return printRejections(ctx, env, pool, inputIDs)
 	})
 }
 
@@ -261,10 +263,13 @@ func storedPersons(ctx context.Context, pool *pgxpool.Pool, sources []string) fu
 	}
 }
 
-// printRejections summarises the open dead letters of the sources by reason, the most frequent first.
-func printRejections(ctx context.Context, env *Env, pool *pgxpool.Pool, sources []string) error {
-	rows, err := pool.Query(ctx, `SELECT source, split_part(reason, ':', 1) AS kind, count(*), min(position)
-		FROM dead_letters WHERE status = 'new' AND source = ANY($1) GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20`, sources)
+// printRejections summarises the open dead letters of the given inputs by the kind of reason (the reason with its
+// numbers blanked), the most frequent first.
+func printRejections(ctx context.Context, env *Env, pool *pgxpool.Pool, inputIDs []string) error {
+	rows, err := pool.Query(ctx, `SELECT source, left(regexp_replace(reason, '[0-9]+', 'N', 'g'), 120) AS kind,
+			count(*), min(position)
+		FROM dead_letters WHERE status = 'new' AND split_part(message_id, '#', 1) = ANY($1)
+		GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 20`, inputIDs)
 	if err != nil {
 		return err
 	}
@@ -277,10 +282,10 @@ func printRejections(ctx context.Context, env *Env, pool *pgxpool.Pool, sources 
 			return err
 		}
 		if !header {
-			fmt.Fprintln(env.Stdout, "rejected records in the dead letters (source, count, reason, e.g. where):")
+			fmt.Fprintln(env.Stdout, "rejected records, kept in the dead letters (source, count, reason; where the first is):")
 			header = true
 		}
-		fmt.Fprintf(env.Stdout, "  %-20s %6d  %s  (%s)\n", src, n, kind, pos)
+		fmt.Fprintf(env.Stdout, "  %-18s %4d  %s\n  %-18s       at %s\n", src, n, kind, "", pos)
 	}
 	return rows.Err()
 }
