@@ -1,16 +1,12 @@
 package xml
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	exml "encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ketenpoort/ketenpoort/adapters"
 )
@@ -34,78 +30,6 @@ func (a *Adapter) Read(ctx context.Context, in io.Reader, sink adapters.Sink) er
 	return nil
 }
 
-// capture is the decoder's byte source. It keeps the bytes the decoder has read since the last token boundary
-// outside a record, so a record's exact bytes can be cut out by the decoder's offsets, and it refuses to feed
-// one token beyond the size limit so the decoder's own buffer stays bounded.
-type capture struct {
-	raw      *bufio.Reader
-	src      *bufio.Reader
-	cs       *adapters.Charset // set when the input declares a single-byte encoding
-	buf      []byte
-	base     int64 // decoder offset of buf[0]
-	off      int64 // decoder offset of the next byte
-	rawBase  int64 // input offset of buf[0]
-	tokStart int64
-	limit    int64
-}
-
-func (c *capture) ReadByte() (byte, error) {
-	if c.off-c.tokStart > c.limit {
-		return 0, errTokenTooLarge
-	}
-	b, err := c.src.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	c.buf = append(c.buf, b)
-	c.off++
-	return b, nil
-}
-
-// Read is there for Decoder.CharsetReader, which is handed the current reader; it is never used for reading.
-func (c *capture) Read(p []byte) (int, error) {
-	for i := range p {
-		b, err := c.ReadByte()
-		if err != nil {
-			return i, err
-		}
-		p[i] = b
-	}
-	return len(p), nil
-}
-
-// discard drops the bytes before decoder offset to.
-func (c *capture) discard(to int64) {
-	n := int(to - c.base)
-	if n <= 0 {
-		return
-	}
-	c.rawBase += c.rawLen(c.buf[:n])
-	c.buf = c.buf[:copy(c.buf, c.buf[n:])]
-	c.base = to
-}
-
-// rawLen is the length in the input of decoded bytes b.
-func (c *capture) rawLen(b []byte) int64 {
-	if c.cs == nil {
-		return int64(len(b))
-	}
-	return int64(utf8.RuneCount(b))
-}
-
-// slice returns the decoded bytes between two decoder offsets.
-func (c *capture) slice(from, to int64) []byte {
-	return c.buf[from-c.base : to-c.base]
-}
-
-// rawBytes returns a fresh copy of decoded bytes in the input's own encoding.
-func (c *capture) rawBytes(b []byte) []byte {
-	if c.cs == nil {
-		return bytes.Clone(b)
-	}
-	return c.cs.AppendEncode(make([]byte, 0, len(b)), b)
-}
-
 type binding struct{ prefix, uri string }
 
 type frame struct {
@@ -118,31 +42,59 @@ type frame struct {
 }
 
 type record struct {
-	start     int64 // decoder offset of the record's '<'
+	start     int64 // decoded offset of the record's '<'
 	depth     int   // stack depth of the record element
 	pos       adapters.Position
-	nodes     []*adapters.Node
 	root      *adapters.Node
 	redeclare []binding
 	qname     int // length of the record element's qualified name
+	pathLen   int // length of the record's path at the start of reader.arena, until pos.Path is set
 	skipping  bool
 	skipDepth int
+}
+
+// openNode is an element of the record being read whose end tag is still to come.
+type openNode struct {
+	n         *adapters.Node
+	kidStart  int // where its children start in reader.kids
+	textStart int // where its text starts in reader.pend
+}
+
+// textRef says where a node's text is in the record's text arena.
+type textRef struct {
+	n        *adapters.Node
+	from, to int
 }
 
 type reader struct {
 	a     *Adapter
 	ctx   context.Context
 	sink  adapters.Sink
-	c     *capture
-	d     *exml.Decoder
+	s     *scanner
 	stack []frame
 	ns    []binding
 
-	kids     []*adapters.Node // children of the open nodes, innermost last
-	kidStart []int            // where each open node's children start in kids
-	slab     []adapters.Node
-	ptrs     []*adapters.Node
-	names    map[string]string
+	// The record's tree is built with few allocations: nodes come from a slab, children are collected on one
+	// stack and given their exact slice when the element ends, and the texts of all nodes are gathered in one
+	// arena that becomes a single string when the record ends.
+	open  []openNode       // the record's open elements, innermost last
+	kids  []*adapters.Node // children of the open nodes, innermost last
+	pend  []byte           // text of the open nodes, innermost last
+	arena []byte           // finished texts and attribute values of the record
+	texts []textRef
+	// kidsHigh and openHigh are how far the record used kids and open.
+	kidsHigh, openHigh int
+	slab               []adapters.Node
+	ptrs               []*adapters.Node
+	// Sizes of the next slab and child-pointer array, from what the records before needed: about the most a
+	// recent record needed, so that a record rarely needs a second one.
+	slabSize, ptrsSize  int
+	slabHint, ptrsHint  sizer
+	nodesUsed, ptrsUsed int
+
+	names     map[string]string // names, prefixes and namespace URIs, shared between records
+	recent    [256]string       // the names met last, by a hash of their bytes, to skip most map look-ups
+	attrNames map[string]string // "@" + local names
 
 	seenRoot, rootClosed bool
 	index                int
@@ -151,60 +103,45 @@ type reader struct {
 }
 
 func newReader(a *Adapter, ctx context.Context, in io.Reader, sink adapters.Sink) *reader {
-	br := bufio.NewReaderSize(in, 64<<10)
-	c := &capture{raw: br, src: br, limit: int64(a.cfg.MaxRecordSize) + 1}
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
-		c.rawBase = 3
+	return &reader{
+		a: a, ctx: ctx, sink: sink,
+		s:        newScanner(in, int64(a.cfg.MaxRecordSize)+1),
+		slabSize: 16, ptrsSize: 16,
+		names: map[string]string{}, attrNames: map[string]string{},
 	}
-	d := exml.NewDecoder(c)
-	d.Strict = true
-	d.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
-		cs, err := adapters.LookupCharset(label)
-		if err != nil {
-			return nil, err
-		}
-		if cs != nil {
-			c.cs = cs
-			c.src = bufio.NewReaderSize(cs.NewReader(c.raw), 16<<10)
-		}
-		return c, nil
-	}
-	return &reader{a: a, ctx: ctx, sink: sink, c: c, d: d, names: map[string]string{}}
 }
 
 func (r *reader) run() error {
+	s := r.s
 	for tokens := 0; ; tokens++ {
 		if tokens&1023 == 0 {
 			if err := r.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		off := r.d.InputOffset()
-		line, col := r.d.InputPos()
 		if !r.inRec || r.rec.skipping {
-			r.c.discard(off)
+			s.pin = -1
 		}
-		r.c.tokStart = off
-		tok, err := r.d.RawToken()
-		if err != nil {
+		line := s.line
+		if err := s.next(); err != nil {
 			return r.readError(err, line)
 		}
-		switch t := tok.(type) {
-		case exml.StartElement:
-			err = r.start(t, off, line, col)
-		case exml.EndElement:
-			err = r.end(t, line)
-		case exml.CharData:
-			err = r.text(t, line)
-		case exml.Directive:
-			return fmt.Errorf("line %d: %w", line, ErrDoctype)
+		var err error
+		switch s.kind {
+		case tokStart:
+			err = r.start()
+		case tokEnd:
+			err = r.end()
+		case tokText:
+			err = r.text()
+		case tokDirective:
+			return fmt.Errorf("line %d: %w", s.tokLine, ErrDoctype)
 		}
 		if err != nil {
 			return err
 		}
-		if r.inRec && !r.rec.skipping && r.c.off-r.rec.start > int64(r.a.cfg.MaxRecordSize) {
-			if err := r.rejectOversized(); err != nil {
+		if r.inRec && !r.rec.skipping && s.readTo(false)-r.rec.start > int64(r.a.cfg.MaxRecordSize) {
+			if err := r.rejectOversized(s.readTo(false)); err != nil {
 				return err
 			}
 		}
@@ -224,44 +161,93 @@ func (r *reader) readError(err error, line int) error {
 		return nil
 	case errors.Is(err, errTokenTooLarge):
 		if r.inRec && !r.rec.skipping {
-			if rerr := r.rejectOversized(); rerr != nil {
+			if rerr := r.rejectOversized(r.s.readTo(true)); rerr != nil {
 				return rerr
 			}
 		}
 		return fmt.Errorf("line %d: a single token exceeds max_record_size of %d bytes: %w", line, r.a.cfg.MaxRecordSize, adapters.ErrRecordTooLarge)
 	}
-	var se *exml.SyntaxError
+	var se *syntaxError
 	if errors.As(err, &se) {
-		if strings.Contains(se.Msg, "unexpected EOF") {
-			return fmt.Errorf("line %d: %s: %w", se.Line, se.Msg, adapters.ErrTruncated)
+		if strings.Contains(se.msg, "unexpected EOF") {
+			return fmt.Errorf("line %d: %s: %w", se.line, se.msg, adapters.ErrTruncated)
 		}
-		return fmt.Errorf("line %d: %s: %w", se.Line, se.Msg, ErrSyntax)
+		return fmt.Errorf("line %d: %s: %w", se.line, se.msg, ErrSyntax)
 	}
 	return fmt.Errorf("reading xml at line %d: %w", line, err)
 }
 
-func (r *reader) lookup(prefix string) (string, bool) {
-	switch prefix {
+// lookup returns the namespace URI a prefix is bound to.
+func (r *reader) lookup(prefix []byte) (string, bool) {
+	switch string(prefix) {
 	case "xml":
 		return "http://www.w3.org/XML/1998/namespace", true
 	case "xmlns":
 		return "http://www.w3.org/2000/xmlns/", true
 	}
 	for i := len(r.ns) - 1; i >= 0; i-- {
-		if r.ns[i].prefix == prefix {
+		if r.ns[i].prefix == string(prefix) {
 			return r.ns[i].uri, true
 		}
 	}
-	return "", prefix == ""
+	return "", len(prefix) == 0
 }
 
-func isNamespaceDecl(a exml.Attr) bool {
-	return a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns")
+// isNamespaceDecl reports whether an attribute declares a namespace: xmlns:p or xmlns.
+func isNamespaceDecl(prefix, local []byte) bool {
+	return string(prefix) == "xmlns" || (len(prefix) == 0 && string(local) == "xmlns")
 }
 
-func (r *reader) start(t exml.StartElement, off int64, line, col int) error {
+// intern returns b as a string shared with every earlier occurrence: element names, prefixes and namespace
+// URIs repeat in every record.
+func (r *reader) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	h := (len(b)*31 + int(b[0])*7 + int(b[len(b)-1])) & 255
+	if s := r.recent[h]; s == string(b) {
+		return s
+	}
+	s, ok := r.names[string(b)]
+	if !ok {
+		s = string(b)
+		if len(r.names) < 4096 {
+			r.names[s] = s
+		}
+	}
+	r.recent[h] = s
+	return s
+}
+
+// attrName returns "@" + local, shared between records.
+func (r *reader) attrName(local []byte) string {
+	if s, ok := r.attrNames[string(local)]; ok {
+		return s
+	}
+	s := "@" + string(local)
+	if len(r.attrNames) < 1024 {
+		r.attrNames[string(local)] = s
+	}
+	return s
+}
+
+// push pushes a zero frame and returns it.
+func (r *reader) push() *frame {
+	if len(r.stack) < cap(r.stack) {
+		r.stack = r.stack[:len(r.stack)+1]
+		r.stack[len(r.stack)-1] = frame{}
+	} else {
+		r.stack = append(r.stack, frame{})
+	}
+	return &r.stack[len(r.stack)-1]
+}
+
+func (r *reader) start() error {
+	s := r.s
+	prefix, local := s.get(s.prefix), s.get(s.local)
+	line, col, off := s.tokLine, s.tokCol, s.tokOff
 	if r.rootClosed {
-		return fmt.Errorf("line %d: element <%s> after the document element: %w", line, qname(t.Name.Space, t.Name.Local), ErrSyntax)
+		return fmt.Errorf("line %d: element <%s> after the document element: %w", line, qname(string(prefix), string(local)), ErrSyntax)
 	}
 	if r.inRec && r.rec.skipping {
 		r.rec.skipDepth++
@@ -270,160 +256,177 @@ func (r *reader) start(t exml.StartElement, off int64, line, col int) error {
 	depth := len(r.stack) + 1
 	if depth > r.a.cfg.MaxDepth {
 		if r.inRec {
-			return r.rejectSkip(line, fmt.Sprintf("element nesting deeper than max_depth %d", r.a.cfg.MaxDepth), 1)
+			return r.rejectSkip(line, fmt.Sprintf("element nesting deeper than max_depth %d", r.a.cfg.MaxDepth), 1, s.offset())
 		}
 		return fmt.Errorf("line %d: element nesting deeper than max_depth %d: %w", line, r.a.cfg.MaxDepth, ErrSyntax)
 	}
 	nsLen := len(r.ns)
-	for _, a := range t.Attr {
-		if a.Name.Space == "xmlns" {
-			r.ns = append(r.ns, binding{prefix: a.Name.Local, uri: a.Value})
-		} else if a.Name.Space == "" && a.Name.Local == "xmlns" {
-			r.ns = append(r.ns, binding{uri: a.Value})
+	for _, a := range s.attrs {
+		ap, al := s.get(a.prefix), s.get(a.local)
+		if string(ap) == "xmlns" {
+			r.ns = append(r.ns, binding{prefix: r.intern(al), uri: r.intern(s.get(a.value))})
+		} else if len(ap) == 0 && string(al) == "xmlns" {
+			r.ns = append(r.ns, binding{uri: r.intern(s.get(a.value))})
 		}
 	}
-	space, ok := r.lookup(t.Name.Space)
+	space, ok := r.lookup(prefix)
 	if !ok {
-		return fmt.Errorf("line %d: element <%s>: undeclared namespace prefix %q: %w", line, qname(t.Name.Space, t.Name.Local), t.Name.Space, ErrSyntax)
+		return fmt.Errorf("line %d: element <%s>: undeclared namespace prefix %q: %w", line, qname(string(prefix), string(local)), prefix, ErrSyntax)
 	}
-	f := frame{prefix: t.Name.Space, local: t.Name.Local, line: line, nsLen: nsLen, index: 1}
 	if r.inRec {
-		if _, err := r.node(t, space, line); err != nil {
-			return err
-		}
-		r.stack = append(r.stack, f)
-		return nil
+		f := r.push()
+		f.prefix, f.local, f.line, f.nsLen, f.index = r.intern(prefix), r.intern(local), line, nsLen, 1
+		_, err := r.node(f.local, space, line)
+		return err
 	}
+	f := frame{prefix: r.intern(prefix), local: r.intern(local), line: line, nsLen: nsLen, index: 1}
 	steps := r.a.steps
 	if depth == 1 {
 		r.seenRoot = true
-		f.matched = steps[0].match(space, t.Name.Local)
+		f.matched = steps[0].match(space, f.local)
 	} else {
 		p := &r.stack[depth-2]
 		if p.counts == nil {
 			p.counts = map[string]int{}
 		}
-		p.counts[t.Name.Local]++
-		f.index = p.counts[t.Name.Local]
-		f.matched = p.matched && depth <= len(steps) && steps[depth-1].match(space, t.Name.Local)
+		p.counts[f.local]++
+		f.index = p.counts[f.local]
+		f.matched = p.matched && depth <= len(steps) && steps[depth-1].match(space, f.local)
 	}
 	r.stack = append(r.stack, f)
 	if f.matched && depth == len(steps) {
-		return r.begin(t, space, off, line, col)
+		return r.begin(f, space, off, line, col)
 	}
 	return nil
 }
 
-// node makes an element's node and pushes it, with its attributes as its first children, onto the open nodes.
-// Children are collected on one stack and given their exact slice when the element ends, so a record's tree
-// costs a few allocations rather than one per node.
-func (r *reader) node(t exml.StartElement, space string, line int) (*adapters.Node, error) {
-	n := r.newNode()
-	*n = adapters.Node{Name: t.Name.Local, Space: space, Line: line}
-	if len(r.rec.nodes) > 0 {
+// node makes the current start tag's node and pushes it, with its attributes as its first children, onto the
+// open nodes. Children are collected on one stack and given their exact slice when the element ends, so a
+// record's tree costs a few allocations rather than one per node.
+func (r *reader) node(local, space string, line int) (*adapters.Node, error) {
+	s := r.s
+	n := r.newNode() // zeroed: its fields are set one by one, which is cheaper than a struct copy
+	n.Name, n.Space, n.Line = local, space, line
+	if len(r.open) > 0 {
 		r.kids = append(r.kids, n) // a child of the element above
 	}
-	r.rec.nodes = append(r.rec.nodes, n)
-	r.kidStart = append(r.kidStart, len(r.kids))
-	for _, a := range t.Attr {
-		if isNamespaceDecl(a) {
+	r.open = append(r.open, openNode{n: n, kidStart: len(r.kids), textStart: len(r.pend)})
+	for _, a := range s.attrs {
+		ap, al := s.get(a.prefix), s.get(a.local)
+		if isNamespaceDecl(ap, al) {
 			continue
 		}
 		var aspace string
-		if a.Name.Space != "" {
-			s, ok := r.lookup(a.Name.Space)
+		if len(ap) > 0 {
+			u, ok := r.lookup(ap)
 			if !ok {
-				return nil, fmt.Errorf("line %d: attribute %s: undeclared namespace prefix %q: %w", line, qname(a.Name.Space, a.Name.Local), a.Name.Space, ErrSyntax)
+				return nil, fmt.Errorf("line %d: attribute %s: undeclared namespace prefix %q: %w", line, qname(string(ap), string(al)), ap, ErrSyntax)
 			}
-			aspace = s
+			aspace = u
 		}
 		an := r.newNode()
-		*an = adapters.Node{Name: r.attrName(a.Name.Local), Space: aspace, Text: a.Value, Line: line}
+		an.Name, an.Space, an.Line = r.attrName(al), aspace, line
+		if v := s.get(a.value); len(v) > 0 {
+			from := len(r.arena)
+			r.arena = append(r.arena, v...)
+			r.texts = append(r.texts, textRef{n: an, from: from, to: len(r.arena)})
+		}
 		r.kids = append(r.kids, an)
 	}
+	r.kidsHigh, r.openHigh = max(r.kidsHigh, len(r.kids)), max(r.openHigh, len(r.open))
 	return n, nil
 }
 
-// closeNode gives the innermost open node its children and pops it.
+// closeNode gives the innermost open node its children and its text, and pops it.
 func (r *reader) closeNode() {
-	top := len(r.rec.nodes) - 1
-	n, from := r.rec.nodes[top], r.kidStart[top]
-	if k := len(r.kids) - from; k > 0 {
+	top := len(r.open) - 1
+	o := r.open[top]
+	if k := len(r.kids) - o.kidStart; k > 0 {
 		if cap(r.ptrs)-len(r.ptrs) < k {
-			r.ptrs = make([]*adapters.Node, 0, max(256, k))
+			r.ptrs = make([]*adapters.Node, 0, max(r.ptrsSize, k))
+			r.ptrsSize = min(2*r.ptrsSize, 4096)
 		}
 		l := len(r.ptrs)
-		r.ptrs = append(r.ptrs, r.kids[from:]...)
-		n.Children = r.ptrs[l : l+k : l+k]
-		clear(r.kids[from:])
-		r.kids = r.kids[:from]
+		r.ptrs = append(r.ptrs, r.kids[o.kidStart:]...)
+		o.n.Children = r.ptrs[l : l+k : l+k]
+		r.ptrsUsed += k
+		r.kids = r.kids[:o.kidStart]
 	}
-	r.rec.nodes, r.kidStart = r.rec.nodes[:top], r.kidStart[:top]
+	if len(r.pend) > o.textStart {
+		from := len(r.arena)
+		r.arena = append(r.arena, r.pend[o.textStart:]...)
+		r.texts = append(r.texts, textRef{n: o.n, from: from, to: len(r.arena)})
+		r.pend = r.pend[:o.textStart]
+	}
+	r.open = r.open[:top]
+}
+
+// sizer predicts how many items the next record needs: the most any recent record needed.
+type sizer struct{ most, recent, n int }
+
+// next takes what the last record used and returns the prediction, at least 4.
+func (z *sizer) next(used int) int {
+	z.most, z.recent = max(z.most, used), max(z.recent, used)
+	if z.n++; z.n == 64 {
+		z.most, z.recent, z.n = z.recent, 0, 0
+	}
+	return max(z.most, 4)
 }
 
 func (r *reader) newNode() *adapters.Node {
 	if len(r.slab) == cap(r.slab) {
-		r.slab = make([]adapters.Node, 0, 64)
+		r.slab = make([]adapters.Node, 0, r.slabSize)
+		r.slabSize = min(2*r.slabSize, 1024)
 	}
+	r.nodesUsed++
 	r.slab = r.slab[:len(r.slab)+1]
 	return &r.slab[len(r.slab)-1]
 }
 
-// attrName returns "@" + local, shared between records.
-func (r *reader) attrName(local string) string {
-	if s, ok := r.names[local]; ok {
-		return s
-	}
-	s := "@" + local
-	if len(r.names) < 1024 {
-		r.names[local] = s
-	}
-	return s
+// resetTree drops what the reader holds of the record being built. Popped entries are not cleared one by one:
+// they are cleared here, as far as the record used them.
+func (r *reader) resetTree() {
+	clear(r.kids[:r.kidsHigh])
+	clear(r.open[:r.openHigh])
+	r.kidsHigh, r.openHigh = 0, 0
+	clear(r.texts)
+	r.open, r.kids, r.texts = r.open[:0], r.kids[:0], r.texts[:0]
+	r.pend, r.arena = r.pend[:0], r.arena[:0]
 }
 
-// textOf returns character data as a string, sharing the short white-space strings of indentation.
-func (r *reader) textOf(t []byte) string {
-	if len(t) <= 32 && len(bytes.TrimSpace(t)) == 0 {
-		if s, ok := r.names[string(t)]; ok {
-			return s
-		}
-		s := string(t)
-		if len(r.names) < 1024 {
-			r.names[s] = s
-		}
-		return s
-	}
-	return string(t)
-}
-
-func (r *reader) begin(t exml.StartElement, space string, off int64, line, col int) error {
+func (r *reader) begin(f frame, space string, off int64, line, col int) error {
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
-	r.rec.nodes, r.kidStart, r.kids = r.rec.nodes[:0], r.kidStart[:0], r.kids[:0]
+	r.resetTree()
 	// Each record's tree gets backing arrays of its own. Were node slabs and child-pointer arrays shared between
 	// consecutive records, every record would keep the one before it alive through them, and a whole export would
-	// stay in memory until the read ends.
+	// stay in memory until the read ends. They are sized after the record before.
 	r.slab, r.ptrs = nil, nil
-	root, err := r.node(t, space, line)
+	r.slabSize, r.ptrsSize = min(r.slabHint.next(r.nodesUsed), 1024), min(r.ptrsHint.next(r.ptrsUsed), 4096)
+	r.nodesUsed, r.ptrsUsed = 0, 0
+	// The record's path is the first text of its arena, so that it shares the texts' allocation.
+	r.arena = r.appendPath(r.arena)
+	pathLen := len(r.arena)
+	root, err := r.node(f.local, space, line)
 	if err != nil {
 		return err
 	}
 	r.index++
 	r.inRec = true
+	r.s.pin = off
 	r.rec = record{
 		start: off,
 		depth: len(r.stack),
 		pos: adapters.Position{
-			Index: r.index, Line: line, Column: col, Offset: r.c.rawBase + r.c.rawLen(r.c.slice(r.c.base, off)),
-			Path: r.path(),
+			Index: r.index, Line: line, Column: col, Offset: r.s.rawOffset(off),
 		},
-		root:  root,
-		nodes: r.rec.nodes,
-		qname: len(t.Name.Local),
+		pathLen: pathLen,
+		root:    root,
+		qname:   len(f.local),
 	}
-	if t.Name.Space != "" {
-		r.rec.qname += len(t.Name.Space) + 1
+	if f.prefix != "" {
+		r.rec.qname += len(f.prefix) + 1
 	}
 	if r.a.validator != nil {
 		r.rec.redeclare = r.inScope(r.stack[len(r.stack)-1].nsLen)
@@ -457,21 +460,23 @@ func (r *reader) inScope(ancestors int) []binding {
 	return out
 }
 
-func (r *reader) path() string {
-	var b strings.Builder
+// appendPath appends the element path of the innermost open element, "/export/casus[3]".
+func (r *reader) appendPath(b []byte) []byte {
 	for i, f := range r.stack {
-		b.WriteByte('/')
-		b.WriteString(f.local)
+		b = append(b, '/')
+		b = append(b, f.local...)
 		if f.index > 1 || i == len(r.stack)-1 {
-			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(f.index))
-			b.WriteByte(']')
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(f.index), 10)
+			b = append(b, ']')
 		}
 	}
-	return b.String()
+	return b
 }
 
-func (r *reader) end(t exml.EndElement, line int) error {
+func (r *reader) end() error {
+	s := r.s
+	line := s.tokLine
 	if r.inRec && r.rec.skipping {
 		if r.rec.skipDepth > 0 {
 			r.rec.skipDepth--
@@ -487,12 +492,13 @@ func (r *reader) end(t exml.EndElement, line int) error {
 		}
 		return nil
 	}
+	prefix, local := s.get(s.prefix), s.get(s.local)
 	if len(r.stack) == 0 {
-		return fmt.Errorf("line %d: unexpected end element </%s>: %w", line, qname(t.Name.Space, t.Name.Local), ErrSyntax)
+		return fmt.Errorf("line %d: unexpected end element </%s>: %w", line, qname(string(prefix), string(local)), ErrSyntax)
 	}
 	f := r.stack[len(r.stack)-1]
-	if f.prefix != t.Name.Space || f.local != t.Name.Local {
-		return fmt.Errorf("line %d: element <%s> opened at line %d closed by </%s>: %w", line, qname(f.prefix, f.local), f.line, qname(t.Name.Space, t.Name.Local), ErrSyntax)
+	if f.prefix != string(prefix) || f.local != string(local) {
+		return fmt.Errorf("line %d: element <%s> opened at line %d closed by </%s>: %w", line, qname(f.prefix, f.local), f.line, qname(string(prefix), string(local)), ErrSyntax)
 	}
 	depth := len(r.stack)
 	r.stack = r.stack[:depth-1]
@@ -511,29 +517,41 @@ func (r *reader) end(t exml.EndElement, line int) error {
 	return nil
 }
 
-func (r *reader) text(t exml.CharData, line int) error {
+func (r *reader) text() error {
+	t := r.s.get(r.s.text)
 	if r.inRec {
 		if !r.rec.skipping {
-			n := r.rec.nodes[len(r.rec.nodes)-1]
-			if n.Text == "" {
-				n.Text = r.textOf(t)
-			} else {
-				n.Text += string(t)
-			}
+			r.pend = append(r.pend, t...)
 		}
 		return nil
 	}
-	if len(r.stack) == 0 && len(bytes.TrimSpace(t)) > 0 {
-		return fmt.Errorf("line %d: text outside the document element: %w", line, ErrSyntax)
+	if len(r.stack) == 0 && !allSpace(t) {
+		return fmt.Errorf("line %d: text outside the document element: %w", r.s.tokLine, ErrSyntax)
 	}
 	return nil
 }
 
+// allSpace reports whether t is XML white space only.
+func allSpace(t []byte) bool {
+	for _, c := range t {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // finish emits the record that just ended, validated.
 func (r *reader) finish() error {
-	body := r.c.slice(r.rec.start, r.d.InputOffset())
+	body := r.s.slice(r.rec.start, r.s.offset())
 	r.inRec = false
-	raw := r.c.rawBytes(body)
+	texts := string(r.arena)
+	r.rec.pos.Path = texts[:r.rec.pathLen]
+	for _, t := range r.texts {
+		t.n.Text = texts[t.from:t.to]
+	}
+	r.resetTree()
+	raw := r.s.rawBytes(body)
 	if len(raw) > r.a.cfg.MaxRecordSize {
 		reason := fmt.Sprintf("record exceeds max_record_size of %d bytes", r.a.cfg.MaxRecordSize)
 		return r.reject(adapters.Rejection{
@@ -617,23 +635,25 @@ func appendAttrEscaped(dst []byte, s string) []byte {
 	return dst
 }
 
-// rejectOversized rejects the record in progress for its size and skips the rest of it.
-func (r *reader) rejectOversized() error {
+// rejectOversized rejects the record in progress for its size, with its bytes up to decoded offset to, and
+// skips the rest of it.
+func (r *reader) rejectOversized(to int64) error {
 	reason := fmt.Sprintf("record exceeds max_record_size of %d bytes", r.a.cfg.MaxRecordSize)
-	return r.rejectSkip(r.rec.pos.Line, reason, 0)
+	return r.rejectSkip(r.rec.pos.Line, reason, 0, to)
 }
 
-// rejectSkip rejects the record in progress with the bytes read so far (at most max_record_size) and skips to
-// its end without keeping anything of it. opening is 1 when the element being opened is to be skipped too.
-func (r *reader) rejectSkip(line int, reason string, opening int) error {
-	raw := r.c.rawBytes(r.c.slice(r.rec.start, r.c.off))
+// rejectSkip rejects the record in progress with its bytes up to decoded offset to (at most max_record_size)
+// and skips to its end without keeping anything of it. opening is 1 when the element being opened is to be
+// skipped too.
+func (r *reader) rejectSkip(line int, reason string, opening int, to int64) error {
+	raw := r.s.rawBytes(r.s.slice(r.rec.start, to))
 	if len(raw) > r.a.cfg.MaxRecordSize {
 		raw = raw[:r.a.cfg.MaxRecordSize]
 	}
 	r.rec.skipping = true
 	r.rec.skipDepth = len(r.stack) - r.rec.depth + opening
-	clear(r.kids)
-	r.rec.nodes, r.kidStart, r.kids = r.rec.nodes[:0], r.kidStart[:0], r.kids[:0]
+	r.rec.pos.Path = string(r.arena[:r.rec.pathLen])
+	r.resetTree()
 	r.rec.root = nil
 	// Elements inside the record are counted from now on, not kept; the record element's frame stays.
 	r.stack = r.stack[:r.rec.depth]

@@ -53,7 +53,7 @@ func spec() adapters.Spec {
 	return adapters.Spec{
 		Name:    Name,
 		Summary: "Reads XML exports, one record per element at a path, each validated on its own against an XSD.",
-		Description: "The input is streamed with encoding/xml, so a 1 GB export never sits in memory. Every element " +
+		Description: "The input is streamed by the adapter's own XML scanner, so a 1 GB export never sits in memory. Every element " +
 			"at `record_path` is a record: its exact bytes, and a tree of its elements (local name, namespace URI, " +
 			"line) with attributes as `@name` children. Namespace declarations are not attributes.\n\n" +
 			"With a `schema`, every record is validated as a standalone document: the namespace declarations in " +
