@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -311,6 +312,10 @@ func (s *mapState) set(r *rule, elem reflect.Value, v string, sc *scope) bool {
 		n := 0
 		for p := range strings.SplitSeq(v, r.split) {
 			if p = strings.TrimSpace(p); p != "" {
+				if n == 0 {
+					// Room for every part at once; only now, so that a value of empty parts leaves the list as it was.
+					*list = slices.Grow(*list, strings.Count(v, r.split)+1)
+				}
 				*list = append(*list, p)
 				n++
 			}

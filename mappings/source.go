@@ -127,6 +127,15 @@ func firstAt(n *adapters.Node, steps []pathStep) *adapters.Node {
 	if len(steps) == 0 {
 		return n
 	}
+	if len(steps) == 1 && steps[0].index == 0 {
+		// The common last step, the first child of a name, without the callback.
+		for _, c := range n.Children {
+			if c.Name == steps[0].name {
+				return c
+			}
+		}
+		return nil
+	}
 	var found *adapters.Node
 	steps[0].each(n, func(c *adapters.Node) bool {
 		found = firstAt(c, steps[1:])

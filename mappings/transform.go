@@ -3,9 +3,12 @@ package mappings
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // step is one compiled transform: a string in, a string out.
@@ -62,6 +65,166 @@ func intStep(s string) (string, error) {
 	return strconv.Itoa(n), nil
 }
 
+// replaceStep returns a step that replaces every match of re by with, as re.ReplaceAllString does. Two cheaper
+// roads give the same result: a pattern that is a plain literal, with a replacement that names no group, is
+// replaced as a string; and a value re does not match is returned as it is, without the copy ReplaceAllString
+// makes of it.
+func replaceStep(re *regexp.Regexp, with string) func(string) (string, error) {
+	if lit, ok := literalPattern(re.String()); ok && !strings.Contains(with, "$") {
+		return func(s string) (string, error) { return strings.ReplaceAll(s, lit, with), nil }
+	}
+	pf := newPrefilter(re.String())
+	return func(s string) (string, error) {
+		if pf.excludes(s) || !re.MatchString(s) {
+			return s, nil
+		}
+		return re.ReplaceAllString(s, with), nil
+	}
+}
+
+// prefilter is a cheap test that a value cannot match a pattern, drawn from the runes every match starts and
+// ends with, so that most values a replace step leaves alone never reach the regular expression.
+type prefilter struct {
+	first, last    string // the runes a match may start, end with; "" when there are too many to list
+	atStart, atEnd bool   // whether the pattern is anchored at the value's start (^), end ($)
+}
+
+// maxEdgeRunes bounds the runes a prefilter lists for a match's start or end.
+const maxEdgeRunes = 64
+
+// newPrefilter derives the prefilter of a pattern; one that excludes nothing when the pattern tells too little.
+func newPrefilter(pattern string) prefilter {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return prefilter{}
+	}
+	re = re.Simplify()
+	var pf prefilter
+	if re.Op == syntax.OpConcat && len(re.Sub) > 0 {
+		pf.atStart = re.Sub[0].Op == syntax.OpBeginText
+		pf.atEnd = re.Sub[len(re.Sub)-1].Op == syntax.OpEndText
+	}
+	pf.first = edgeSet(re, false)
+	pf.last = edgeSet(re, true)
+	return pf
+}
+
+// edgeSet lists the runes every match of re starts with (ends with, fromEnd), or "" when a match may be empty,
+// may start with any rune, or the list would be long. A list holding U+FFFD is refused: that rune also stands
+// for invalid UTF-8.
+func edgeSet(re *syntax.Regexp, fromEnd bool) string {
+	var set []rune
+	nullable, ok := edgeRunes(re, fromEnd, &set)
+	if !ok || nullable || len(set) == 0 || len(set) > maxEdgeRunes || slices.Contains(set, utf8.RuneError) {
+		return ""
+	}
+	return string(set)
+}
+
+// edgeRunes adds to set the runes re's matches may start (end) with, and reports whether re may match empty and
+// whether it could tell.
+func edgeRunes(re *syntax.Regexp, fromEnd bool, set *[]rune) (nullable, ok bool) {
+	if len(*set) > maxEdgeRunes {
+		return false, false
+	}
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true, true
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return false, false
+		}
+		r := re.Rune[0]
+		if fromEnd {
+			r = re.Rune[len(re.Rune)-1]
+		}
+		*set = append(*set, r)
+		return false, true
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi-lo >= maxEdgeRunes {
+				return false, false
+			}
+			for r := lo; r <= hi; r++ {
+				*set = append(*set, r)
+			}
+		}
+		return false, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return edgeRunes(re.Sub[0], fromEnd, set)
+	case syntax.OpQuest, syntax.OpStar:
+		_, ok := edgeRunes(re.Sub[0], fromEnd, set)
+		return true, ok
+	case syntax.OpRepeat:
+		nullable, ok := edgeRunes(re.Sub[0], fromEnd, set)
+		return nullable || re.Min == 0, ok
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			n, ok := edgeRunes(sub, fromEnd, set)
+			if !ok {
+				return false, false
+			}
+			nullable = nullable || n
+		}
+		return nullable, true
+	case syntax.OpConcat:
+		for i := range re.Sub {
+			sub := re.Sub[i]
+			if fromEnd {
+				sub = re.Sub[len(re.Sub)-1-i]
+			}
+			n, ok := edgeRunes(sub, fromEnd, set)
+			if !ok {
+				return false, false
+			}
+			if !n {
+				return false, true
+			}
+		}
+		return true, true
+	}
+	return false, false
+}
+
+// excludes reports whether s cannot hold a match.
+func (pf *prefilter) excludes(s string) bool {
+	if pf.first != "" {
+		if pf.atStart {
+			if r, _ := utf8.DecodeRuneInString(s); !strings.ContainsRune(pf.first, r) {
+				return true
+			}
+		} else if !strings.ContainsAny(s, pf.first) {
+			return true
+		}
+	}
+	if pf.last != "" && pf.atEnd {
+		if r, _ := utf8.DecodeLastRuneInString(s); !strings.ContainsRune(pf.last, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// literalPattern reports whether a regular expression matches exactly one non-empty, case-sensitive text, and
+// returns that text. A text holding U+FFFD is refused: the pattern would also match invalid UTF-8.
+func literalPattern(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpLiteral || re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+		return "", false
+	}
+	lit := string(re.Rune)
+	if strings.ContainsRune(lit, utf8.RuneError) {
+		return "", false
+	}
+	return lit, true
+}
+
 // compileStep turns a transform spec into a step; lookups come from the mapping's tables.
 func compileStep(st *stepSpec, lookups map[string]*lookup) (step, error) {
 	switch st.name {
@@ -94,8 +257,7 @@ func compileStep(st *stepSpec, lookups map[string]*lookup) (step, error) {
 		if err != nil || st.pattern == "" {
 			return step{}, fmt.Errorf("transform replace: bad pattern %q: %v", st.pattern, err)
 		}
-		with := st.with
-		return step{st.name, func(s string) (string, error) { return re.ReplaceAllString(s, with), nil }}, nil
+		return step{st.name, replaceStep(re, st.with)}, nil
 	case "prefix":
 		p := st.arg
 		return step{st.name, func(s string) (string, error) { return p + s, nil }}, nil
@@ -124,17 +286,41 @@ type lookup struct {
 
 // translate returns the value for a code, the default for an unknown code, or ErrUnknownCode.
 func (l *lookup) translate(code string) (string, error) {
-	key := code
-	if l.ignoreCase {
-		key = strings.ToUpper(code)
-	}
-	if v, ok := l.values[key]; ok {
+	if v, ok := l.find(code); ok {
 		return v, nil
 	}
 	if l.def != nil {
 		return *l.def, nil
 	}
 	return "", errorf(ErrUnknownCode, "is code %q, not in code list %s", printableCode(code), l.name)
+}
+
+// find looks a code up, upper-cased first when the list ignores case. A short ASCII code is upper-cased into a
+// buffer on the stack: the map lookup of string(bytes) does not allocate, where strings.ToUpper would.
+func (l *lookup) find(code string) (string, bool) {
+	if !l.ignoreCase {
+		v, ok := l.values[code]
+		return v, ok
+	}
+	var buf [64]byte
+	if len(code) > len(buf) {
+		v, ok := l.values[strings.ToUpper(code)]
+		return v, ok
+	}
+	key := buf[:len(code)]
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if c >= utf8.RuneSelf {
+			v, ok := l.values[strings.ToUpper(code)]
+			return v, ok
+		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		key[i] = c
+	}
+	v, ok := l.values[string(key)]
+	return v, ok
 }
 
 // printableCode shortens a code for an error message and drops what is not printable.

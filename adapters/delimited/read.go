@@ -236,17 +236,12 @@ func (r *reader) run() error {
 func (r *reader) row(pos adapters.Position, row []byte, fields []string, readErr error) error {
 	max := r.a.cfg.MaxRecordSize
 	var problem *adapters.Problem
-	var pe *csv.ParseError
 	switch {
-	case readErr != nil && errors.As(readErr, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
-		problem = &adapters.Problem{Line: pos.Line, Message: fmt.Sprintf("%d fields, want %d", len(fields), len(r.names))}
-	case readErr != nil && errors.As(readErr, &pe):
-		if errors.Is(pe.Err, csv.ErrQuote) && bytes.Count(row, []byte{'"'})%2 == 1 {
-			return fmt.Errorf("line %d: quoted field not closed at the end of the input: %w", pe.StartLine, adapters.ErrTruncated)
-		}
-		problem = &adapters.Problem{Line: pe.Line, Column: pe.Column, Message: pe.Err.Error()}
 	case readErr != nil:
-		return fmt.Errorf("line %d: reading: %w", pos.Line, readErr)
+		var err error
+		if problem, err = r.readProblem(pos, row, fields, readErr); err != nil {
+			return err
+		}
 	case r.rawLen(row) > int64(max):
 		problem = &adapters.Problem{Line: pos.Line, Message: fmt.Sprintf("row exceeds max_record_size of %d bytes", max)}
 	case r.cs == nil && !utf8.Valid(row):
@@ -274,16 +269,34 @@ func (r *reader) row(pos adapters.Position, row []byte, fields []string, readErr
 	}
 	nodes := make([]adapters.Node, len(fields)+1)
 	children := make([]*adapters.Node, len(fields))
+	// The nodes are fresh and zero: setting the fields one by one spares copying whole structs.
 	for i, f := range fields {
-		nodes[i+1] = adapters.Node{Name: r.names[i], Text: f, Line: pos.Line}
-		children[i] = &nodes[i+1]
+		n := &nodes[i+1]
+		n.Name, n.Text, n.Line = r.names[i], f, pos.Line
+		children[i] = n
 	}
-	nodes[0] = adapters.Node{Name: r.a.cfg.RecordName, Line: pos.Line, Children: children}
+	nodes[0].Name, nodes[0].Line, nodes[0].Children = r.a.cfg.RecordName, pos.Line, children
 	rec := adapters.Record{Source: r.a.env.Source, Position: pos, Raw: r.rawBytes(row), Root: &nodes[0]}
 	if err := r.sink.Record(r.ctx, rec); err != nil {
 		return fmt.Errorf("row %d: %w", pos.Index, err)
 	}
 	return nil
+}
+
+// readProblem words the csv reader's error on a row as a problem to reject it for, or returns the error that
+// ends the read. It is apart from row so that the parse error a good row never has is not allocated for it.
+func (r *reader) readProblem(pos adapters.Position, row []byte, fields []string, readErr error) (*adapters.Problem, error) {
+	var pe *csv.ParseError
+	switch {
+	case errors.As(readErr, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
+		return &adapters.Problem{Line: pos.Line, Message: fmt.Sprintf("%d fields, want %d", len(fields), len(r.names))}, nil
+	case errors.As(readErr, &pe):
+		if errors.Is(pe.Err, csv.ErrQuote) && bytes.Count(row, []byte{'"'})%2 == 1 {
+			return nil, fmt.Errorf("line %d: quoted field not closed at the end of the input: %w", pe.StartLine, adapters.ErrTruncated)
+		}
+		return &adapters.Problem{Line: pe.Line, Column: pe.Column, Message: pe.Err.Error()}, nil
+	}
+	return nil, fmt.Errorf("line %d: reading: %w", pos.Line, readErr)
 }
 
 // tooLarge rejects a row so large that its end was not found within the limit, and ends the read: without the
