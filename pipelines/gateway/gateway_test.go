@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ketenpoort/ketenpoort/pipelines/config"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity"
 	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
 	"github.com/ketenpoort/ketenpoort/pipelines/store"
 )
@@ -97,6 +98,14 @@ intake:
 			t.Fatalf("after a minute: %d records and %d dead letters, want 1 and 1", n, d)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// The mapped person was resolved in the same transaction: it has a person in the index.
+	r, err := identity.New(pool, cfg.Identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := r.PersonOf(context.Background(), "gemeente-eindhoven", "EHV-1"); err != nil || id == "" {
+		t.Errorf("pushed person not in the person index: %q, %v", id, err)
 	}
 	// The relay publishes what the stage committed.
 	for {

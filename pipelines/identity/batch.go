@@ -59,6 +59,9 @@ type BackfillStats struct {
 // (thresholds, BSN rules, the manual decisions in manual_decisions, oldest person first). It differs in that
 // persons merged along the way get no id of their own: a backfill publishes only the persons that remain. It fails
 // with ErrIndexNotEmpty when the index holds records.
+//
+// Nothing else may resolve records meanwhile: the write transaction builds the tables' secondary indexes anew
+// and holds them locked until it commits; a failed backfill leaves the index empty.
 func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Person, error], opts BackfillOptions) (BackfillStats, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
@@ -91,7 +94,7 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 
 	// Load.
 	start := time.Now()
-	b := &backfill{r: r, opts: opts, index: map[RecordRef]int32{}}
+	b := &backfill{r: r, opts: opts, index: map[RecordRef]int32{}, ruleNames: []match.Rule{match.RuleNone}}
 	src := b.loader(ctx, persons)
 	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"identity_backfill_staging"}, []string{"ord", "person", "features"}, src); err != nil {
 		src.stop()
@@ -151,9 +154,11 @@ type backfill struct {
 	slotEntry []int32
 	runStart  []int32
 
-	scored   [][]scoredPair // per record, the comparisons with earlier records that were not NO MATCH
-	compared []int32
-	skipped  [][]SkippedBlock
+	scored    [][]scoredPair // per record, the comparisons with earlier records that were not NO MATCH
+	ruleMu    sync.RWMutex
+	ruleNames []match.Rule // rules met in scoring; index 0 is RuleNone
+	compared  []int32
+	skipped   [][]SkippedBlock
 
 	links, unlinks [][]int32 // manual decisions per record
 
@@ -170,9 +175,12 @@ type entry struct {
 	slot int32
 }
 
+// scoredPair is a comparison kept from scoring, in 16 bytes: there are tens of millions at a million records.
 type scoredPair struct {
-	other int32
-	out   match.Outcome
+	score    float64
+	other    int32
+	decision match.Decision
+	rule     uint8 // index in backfill.ruleNames
 }
 
 type recordPlan struct {
@@ -371,7 +379,7 @@ func (b *backfill) score() int64 {
 					for _, i := range cands {
 						out := b.r.model.Decide(match.Compare(fj, &b.feats[i]))
 						if out.Decision != match.NoMatch {
-							b.scored[j] = append(b.scored[j], scoredPair{other: i, out: out})
+							b.scored[j] = append(b.scored[j], scoredPair{score: out.Score, other: i, decision: out.Decision, rule: b.ruleIndex(out.Rule)})
 						}
 					}
 					slices.SortFunc(b.skipped[j], func(x, y SkippedBlock) int { return cmpString(x.Kind, y.Kind) })
@@ -388,6 +396,31 @@ func (b *backfill) score() int64 {
 	close(next)
 	wg.Wait()
 	return total
+}
+
+// ruleIndex returns the index of rule in ruleNames, adding it when new.
+func (b *backfill) ruleIndex(rule match.Rule) uint8 {
+	if rule == match.RuleNone {
+		return 0
+	}
+	b.ruleMu.RLock()
+	i := slices.Index(b.ruleNames, rule)
+	b.ruleMu.RUnlock()
+	if i >= 0 {
+		return uint8(i)
+	}
+	b.ruleMu.Lock()
+	defer b.ruleMu.Unlock()
+	if i := slices.Index(b.ruleNames, rule); i >= 0 {
+		return uint8(i)
+	}
+	b.ruleNames = append(b.ruleNames, rule)
+	return uint8(len(b.ruleNames) - 1)
+}
+
+// outcome returns the outcome of a kept comparison.
+func (b *backfill) outcome(sp scoredPair) match.Outcome {
+	return match.Outcome{Decision: sp.decision, Score: sp.score, Rule: b.ruleNames[sp.rule]}
 }
 
 // readManual reads the manual decisions between records of the backfill.
@@ -428,15 +461,14 @@ func (b *backfill) cluster() {
 	for i := range uf {
 		uf[i] = int32(i)
 	}
-	var find func(int32) int32
-	find = func(i int32) int32 {
+	find := func(i int32) int32 {
 		for uf[i] != i {
 			uf[i] = uf[uf[i]]
 			i = uf[i]
 		}
 		return i
 	}
-	rank := make([]int32, n)   // root → person number
+	rank := make([]int32, n)    // root → person number
 	bsns := make([][]uint64, n) // root → BSN key hashes of its records
 	ul := make([][]int32, n)    // root → its records with manual unlinks
 	b.plans = make([]recordPlan, n)
@@ -458,7 +490,7 @@ func (b *backfill) cluster() {
 			return len(cs) - 1
 		}
 		for _, sp := range b.scored[j] {
-			comps = append(comps, comparison{cand: candOf(find(sp.other)), ref: int(sp.other), out: sp.out})
+			comps = append(comps, comparison{cand: candOf(find(sp.other)), ref: int(sp.other), out: b.outcome(sp)})
 		}
 		for _, o := range b.links[j] {
 			if o < j {
@@ -672,7 +704,7 @@ func (b *backfill) events(ctx context.Context, tx pgx.Tx, ids []string) error {
 // dropIndexesSQL and createIndexesSQL drop and build the secondary indexes of the index tables, as
 // store/migrations/0004_person_index.sql defines them.
 const (
-	dropIndexesSQL = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, decisions_record`
+	dropIndexesSQL   = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, decisions_record`
 	createIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id);
 CREATE INDEX blocking_keys_record ON blocking_keys (source, local_id);
 CREATE INDEX person_records_person ON person_records (person_id);
@@ -746,7 +778,7 @@ func (b *backfill) evidence(j int32) DecisionEvidence {
 	pl := plan{decision: p.decision, score: p.score}
 	comps := make([]comparison, len(b.scored[j]))
 	for k, sp := range b.scored[j] {
-		comps[k] = comparison{cand: k, ref: int(sp.other), out: sp.out}
+		comps[k] = comparison{cand: k, ref: int(sp.other), out: b.outcome(sp)}
 		if rule, ok := p.rules[sp.other]; ok {
 			if pl.rules == nil {
 				pl.rules = map[int]match.Rule{}

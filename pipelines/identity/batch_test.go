@@ -6,10 +6,12 @@ import (
 	"iter"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
 )
 
 func seq(ps []canonical.Person) iter.Seq2[canonical.Person, error] {
@@ -193,5 +195,43 @@ func TestBackfillHonoursManualDecisions(t *testing.T) {
 	var d string
 	if err := pool.QueryRow(ctx, `SELECT evidence->'comparisons'->0->>'personRule' FROM decisions WHERE source = 'zsm'`).Scan(&d); err != nil || d != string(ruleManualUnlink) {
 		t.Errorf("evidence of the unlinked record names rule %q (%v), want %s", d, err, ruleManualUnlink)
+	}
+}
+
+// TestOversizedBlocksAreSkipped caps blocks at two records: the fourth look-alike finds every block full, is compared
+// with nothing and says so in its evidence, in both modes alike.
+func TestOversizedBlocksAreSkipped(t *testing.T) {
+	ctx := context.Background()
+	var recs []canonical.Person
+	for i := range 4 {
+		recs = append(recs, jan.with("src"+strconv.Itoa(i), "1", func(p *person) { p.bsn = "" }).canonical())
+	}
+	for _, mode := range []string{"incremental", "batch"} {
+		t.Run(mode, func(t *testing.T) {
+			_, pool, _ := newIndex(t)
+			r, err := New(pool, Config{MaxBlock: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mode == "batch" {
+				if _, err := r.Backfill(ctx, seq(recs), BackfillOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				for _, p := range recs {
+					resolve(t, r, p)
+				}
+			}
+			var ev DecisionEvidence
+			if err := pool.QueryRow(ctx, `SELECT evidence FROM decisions WHERE source = 'src3'`).Scan(&ev); err != nil {
+				t.Fatal(err)
+			}
+			if ev.Compared != 0 || len(ev.SkippedBlocks) == 0 || ev.SkippedBlocks[0].Size != 3 || ev.Decision != match.NoMatch {
+				t.Errorf("evidence of the fourth record = %+v, want every block skipped", ev)
+			}
+			if n := count(t, pool, `SELECT count(DISTINCT person_id) FROM person_records`); n != 2 {
+				t.Errorf("%d persons, want 2", n)
+			}
+		})
 	}
 }

@@ -16,7 +16,7 @@ const (
 	// evidence.
 	DefaultMaxBlock = 200
 	// DefaultEvidenceComparisons is the number of comparisons whose per-attribute evidence a decision keeps.
-	DefaultEvidenceComparisons = 5
+	DefaultEvidenceComparisons = 2
 	// DefaultEventSource is the CloudEvents source of identity events.
 	DefaultEventSource = "ketenpoort/identity"
 )

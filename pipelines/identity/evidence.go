@@ -47,6 +47,9 @@ type ComparisonEvidence struct {
 	Attributes []match.AttributeEvidence `json:"attributes,omitempty"`
 }
 
+// evidenceListed is the most comparisons a decision's evidence lists.
+const evidenceListed = 10
+
 // buildEvidence assembles the evidence of a plan. refs names the compared records; features gives their
 // features for recomputing per-attribute evidence (nil to leave it out).
 func (r *Resolver) buildEvidence(p plan, comps []comparison, compared int, skipped []SkippedBlock,
@@ -68,8 +71,8 @@ func (r *Resolver) buildEvidence(p plan, comps []comparison, compared int, skipp
 		}
 		return 0
 	})
-	if max := 4 * r.cfg.EvidenceComparisons; len(keep) > max {
-		keep = keep[:max]
+	if len(keep) > evidenceListed {
+		keep = keep[:evidenceListed]
 	}
 	for n, k := range keep {
 		c := comps[k]

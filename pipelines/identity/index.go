@@ -44,33 +44,34 @@ func (r *Resolver) Current(ctx context.Context, personID string) (string, error)
 // Person is what the index holds about one person.
 type Person struct {
 	// ID is the person's id; Requested the id asked for, which may have been merged into ID.
-	ID, Requested string
-	CreatedAt     time.Time
+	ID        string    `json:"id"`
+	Requested string    `json:"requested"`
+	CreatedAt time.Time `json:"createdAt"`
 	// MergedFrom are the ids that redirect to ID.
-	MergedFrom []string
+	MergedFrom []string `json:"mergedFrom"`
 	// Records are the person's source records.
-	Records []PersonRecord
+	Records []PersonRecord `json:"records"`
 	// Decisions are the decisions about the person's records, oldest first.
-	Decisions []Decision
+	Decisions []Decision `json:"decisions"`
 }
 
 // PersonRecord is one source record of a person.
 type PersonRecord struct {
-	Record      RecordRef
-	Decision    string
-	Score       float64
-	Identifiers []canonical.Identifier
-	UpdatedAt   time.Time
+	Record      RecordRef              `json:"record"`
+	Decision    string                 `json:"decision"`
+	Score       float64                `json:"score"`
+	Identifiers []canonical.Identifier `json:"identifiers"`
+	UpdatedAt   time.Time              `json:"updatedAt"`
 }
 
 // Decision is one resolution of a record, with its evidence.
 type Decision struct {
-	Record    RecordRef
-	PersonID  string
-	Decision  string
-	Score     float64
-	Evidence  json.RawMessage
-	CreatedAt time.Time
+	Record    RecordRef       `json:"record"`
+	PersonID  string          `json:"personId"`
+	Decision  string          `json:"decision"`
+	Score     float64         `json:"score"`
+	Evidence  json.RawMessage `json:"evidence"`
+	CreatedAt time.Time       `json:"createdAt"`
 }
 
 // Show returns the person personID stands for (following a merge) with its records, their identifiers and the

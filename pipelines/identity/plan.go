@@ -73,7 +73,7 @@ type plan struct {
 // the record is a possible match. The matching candidates are then taken in order (manual links first, then by
 // score, then oldest first) as long as they hold no two different valid BSNs between them and no manual unlink
 // keeps them apart (a manual link overrides the BSN rule, never a manual unlink); the others go to review as
-// possible matches.
+// possible matches. Every conflict goes to review, and the best of the possible matches.
 func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, j int) bool) plan {
 	p := plan{decision: match.NoMatch}
 	best := make([]int, len(cands))
@@ -180,16 +180,22 @@ func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, 
 		}
 	}
 
+	// Every conflict goes to review, and the most likely of the possible matches: a record among look-alikes
+	// (twins, a common name and birth year) would otherwise flood the queue with pairs a reviewer settles at once
+	// by deciding the best.
+	possible := -1
 	for i, s := range status {
-		comp := best[i]
-		switch s {
-		case match.Conflict:
+		switch {
+		case s == match.Conflict:
 			p.reviews = append(p.reviews, review{cand: i, comp: conflict[i], reason: ReasonBSNConflict})
-		case match.PossibleMatch:
-			if comp >= 0 {
-				p.reviews = append(p.reviews, review{cand: i, comp: comp, reason: ReasonPossibleMatch})
+		case s == match.PossibleMatch && best[i] >= 0:
+			if possible < 0 || score[i] > score[possible] || score[i] == score[possible] && cands[i].rank < cands[possible].rank {
+				possible = i
 			}
 		}
+	}
+	if possible >= 0 {
+		p.reviews = append(p.reviews, review{cand: possible, comp: best[possible], reason: ReasonPossibleMatch})
 	}
 
 	// The record's decision: the strongest of its persons'.

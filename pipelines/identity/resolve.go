@@ -82,15 +82,16 @@ func (r *Resolver) ResolveOne(ctx context.Context, p canonical.Person) (Result, 
 			res, err = r.Resolve(ctx, tx, p)
 			return err
 		})
-		if err == nil || attempt >= 4 || !retryable(err) {
+		if err == nil || attempt >= 4 || !Retryable(err) {
 			return res, err
 		}
 	}
 }
 
-// retryable reports whether err is a deadlock or serialisation failure, after which the transaction may be run
-// again.
-func retryable(err error) bool {
+// Retryable reports whether err is a deadlock or serialisation failure, after which the transaction may be run
+// again. Resolutions that merge persons lock them in the order they find them and may deadlock with one another;
+// PostgreSQL aborts one of them.
+func Retryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
@@ -106,7 +107,7 @@ type candidateRow struct {
 // compares it with the records sharing a blocking key, and links it to a person under the configured thresholds,
 // the hard rules and the manual decisions, minting, merging or splitting persons as needed; identity events go to
 // the outbox in tx. A record resolved before keeps its person unless its new data moves it. The caller commits;
-// on error it must roll back.
+// on error it must roll back, and run its transaction again when the error is Retryable.
 func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (Result, error) {
 	self := RecordRef{Source: p.Provenance.Source, LocalID: p.Provenance.LocalID}
 	if self.Source == "" || self.LocalID == "" {
@@ -195,18 +196,25 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	}
 	slices.SortFunc(skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
 
-	// Lock the persons involved and read what the plan needs about them.
-	involved := make([]string, 0, len(cands)+len(links)+len(unlinks)+1)
-	for _, c := range cands {
-		involved = append(involved, c.person)
+	// Score, then lock the persons that can matter and read what the plan needs about them. A person whose
+	// records are all NO MATCH cannot change the plan, so it is neither locked nor read.
+	outs := make([]match.Outcome, len(cands), len(cands)+1)
+	involved := make([]string, 0, len(links)+len(unlinks)+1)
+	for k := range cands {
+		outs[k] = r.model.Decide(match.Compare(&f, &cands[k].features))
+		if outs[k].Decision != match.NoMatch {
+			involved = append(involved, cands[k].person)
+		}
 	}
 	involved = append(append(involved, links...), unlinks...)
 	if existing != "" {
 		involved = append(involved, existing)
 	}
-	st, err := r.lockPersons(ctx, tx, self, involved)
-	if err != nil {
-		return Result{}, fmt.Errorf("resolving %s: %w", self, err)
+	st := &personState{redirect: map[string]string{}, bsns: map[string][]uint64{}}
+	if len(involved) > 0 {
+		if st, err = r.lockPersons(ctx, tx, self, involved); err != nil {
+			return Result{}, fmt.Errorf("resolving %s: %w", self, err)
+		}
 	}
 	existing = st.current
 	// A record resolved before is compared with the other records of its person too, so that a block grown too
@@ -219,10 +227,11 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	for _, c := range st.own {
 		if !seen[c.ref] {
 			cands = append(cands, c)
+			outs = append(outs, r.model.Decide(match.Compare(&f, &c.features)))
 		}
 	}
 
-	// Compare and plan.
+	// Plan.
 	index := map[string]int{}
 	var persons []string
 	var cs []candidate
@@ -237,9 +246,7 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	}
 	comps := make([]comparison, 0, len(cands))
 	for k := range cands {
-		c := &cands[k]
-		out := r.model.Decide(match.Compare(&f, &c.features))
-		comps = append(comps, comparison{cand: personIndex(c.person), ref: k, out: out})
+		comps = append(comps, comparison{cand: personIndex(cands[k].person), ref: k, out: outs[k]})
 	}
 	for _, id := range links {
 		cs[personIndex(st.final(id))].forced = true
@@ -247,14 +254,15 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	for _, id := range unlinks {
 		cs[personIndex(st.final(id))].forbidden = true
 	}
-	matchedPersons := 0
+	matched := make([]bool, len(cs))
 	for i := range cs {
-		if cs[i].forced || slices.ContainsFunc(comps, func(c comparison) bool { return c.cand == i && c.out.Decision == match.Match }) {
-			matchedPersons++
-		}
+		matched[i] = cs[i].forced
+	}
+	for _, c := range comps {
+		matched[c.cand] = matched[c.cand] || c.out.Decision == match.Match
 	}
 	apart := map[[2]string]bool{}
-	if matchedPersons > 1 {
+	if n := len(slices.DeleteFunc(matched, func(m bool) bool { return !m })); n > 1 {
 		if apart, err = unlinkedPersons(ctx, tx, persons); err != nil {
 			return Result{}, fmt.Errorf("resolving %s: %w", self, err)
 		}
@@ -286,10 +294,7 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		res.PersonID = existing
 	default:
 		left = existing
-		if res.PersonID, err = mintPerson(ctx, tx); err != nil {
-			return Result{}, fmt.Errorf("resolving %s: %w", self, err)
-		}
-		res.Created = true
+		res.Created = true // minted in the write batch below
 	}
 
 	ev := r.buildEvidence(pl, comps, len(cands), skipped, func(i int) RecordRef { return cands[i].ref },
@@ -307,14 +312,19 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	if len(res.Merged) > 0 {
 		queueMerge(w, res.PersonID, res.Merged)
 	}
-	w.Queue(upsertRecordSQL, self.Source, self.LocalID, res.PersonID, feat, personJSON, pl.decision.String(), pl.score)
+	var pid any = res.PersonID // nil: the person minted first in the batch (see personParam)
+	if res.Created {
+		pid = nil
+		w.Queue(mintSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&res.PersonID) })
+	}
+	w.Queue(upsertRecordSQL, self.Source, self.LocalID, pid, feat, personJSON, pl.decision.String(), pl.score)
 	if existing != "" {
 		w.Queue(`DELETE FROM blocking_keys WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
 	}
 	w.Queue(`INSERT INTO blocking_keys (hash, kind, source, local_id) SELECT h, k, $3, $4 FROM unnest($1::bigint[], $2::int2[]) AS u(h, k)`,
 		hashes, kinds, self.Source, self.LocalID)
-	w.Queue(`INSERT INTO decisions (source, local_id, person_id, decision, score, evidence) VALUES ($1, $2, $3, $4, $5, $6)`,
-		self.Source, self.LocalID, res.PersonID, pl.decision.String(), pl.score, evJSON)
+	w.Queue(`INSERT INTO decisions (source, local_id, person_id, decision, score, evidence) VALUES ($1, $2, `+personParam+`, $4, $5, $6)`,
+		self.Source, self.LocalID, pid, pl.decision.String(), pl.score, evJSON)
 	for _, rv := range pl.reviews {
 		c := comps[rv.comp]
 		one, err := json.Marshal(ComparisonEvidence{Record: cands[c.ref].ref, Decision: c.out.Decision,
@@ -403,8 +413,14 @@ SELECT m.kind, r.person_id FROM manual_decisions m
 JOIN person_records r ON r.source = m.source_a AND r.local_id = m.local_id_a
 WHERE m.source_b = $1 AND m.local_id_b = $2`
 
+// personParam is the person id parameter $3 of the write statements: when it is null, the person minted earlier
+// in the same session and transaction.
+const personParam = `coalesce($3::text, 'P' || lpad(currval('person_id_seq')::text, 10, '0'))`
+
+const mintSQL = `INSERT INTO persons (id) VALUES ('P' || lpad(nextval('person_id_seq')::text, 10, '0')) RETURNING id`
+
 const upsertRecordSQL = `INSERT INTO person_records (source, local_id, person_id, features, person, decision, score)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+VALUES ($1, $2, ` + personParam + `, $4, $5, $6, $7)
 ON CONFLICT (source, local_id) DO UPDATE SET person_id = excluded.person_id, features = excluded.features,
     person = excluded.person, decision = excluded.decision, score = excluded.score, updated_at = now()`
 
@@ -540,7 +556,7 @@ func unlinkedPersons(ctx context.Context, tx pgx.Tx, ids []string) (map[[2]strin
 // mintPerson creates a person and returns its id.
 func mintPerson(ctx context.Context, q store.Querier) (string, error) {
 	var id string
-	err := q.QueryRow(ctx, `INSERT INTO persons (id) VALUES ('P' || lpad(nextval('person_id_seq')::text, 10, '0')) RETURNING id`).Scan(&id)
+	err := q.QueryRow(ctx, mintSQL).Scan(&id)
 	if err != nil {
 		return "", fmt.Errorf("minting person: %w", err)
 	}
