@@ -20,7 +20,6 @@ import (
 
 	"github.com/ketenpoort/ketenpoort/canonical"
 	"github.com/ketenpoort/ketenpoort/pipelines/config"
-	"github.com/ketenpoort/ketenpoort/pipelines/gateway"
 	"github.com/ketenpoort/ketenpoort/pipelines/identity"
 	"github.com/ketenpoort/ketenpoort/pipelines/source"
 	"github.com/ketenpoort/ketenpoort/pipelines/stage"
@@ -47,20 +46,13 @@ func init() {
 
 // withResolver loads --config, opens the database and a resolver, and runs fn.
 func withResolver(ctx context.Context, env *Env, cfgPath string, fn func(*config.Config, *pgxpool.Pool, *identity.Resolver) error) error {
-	cfg, log, err := loadConfig(cfgPath, env.Stderr)
-	if err != nil {
-		return err
-	}
-	pool, release, err := gateway.Database(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer release()
-	r, err := identity.New(pool, cfg.Identity)
-	if err != nil {
-		return err
-	}
-	return fn(cfg, pool, r)
+	return withDatabase(ctx, env, cfgPath, func(cfg *config.Config, pool *pgxpool.Pool) error {
+		r, err := identity.New(pool, cfg.Identity)
+		if err != nil {
+			return err
+		}
+		return fn(cfg, pool, r)
+	})
 }
 
 func parseRef(s string) (identity.RecordRef, error) {

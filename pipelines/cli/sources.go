@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -202,7 +200,7 @@ func runMappingTest(_ context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer reg.Close()
-	report, err := mappings.RunGolden(dir, goldenReader(reg), *update)
+	report, err := mappings.RunGolden(dir, source.GoldenReader(reg), *update)
 	if err != nil {
 		return err
 	}
@@ -211,30 +209,6 @@ func runMappingTest(_ context.Context, env *Env, args []string) error {
 		return errFailed
 	}
 	return nil
-}
-
-// goldenReader reads a golden case's input with the adapter its mapping declares.
-func goldenReader(reg *source.Registry) mappings.ReadFunc {
-	return func(m *mappings.Mapping, path string, input []byte) ([]adapters.Record, error) {
-		src, err := reg.Get(m.Source())
-		if err != nil {
-			return nil, err
-		}
-		var recs []adapters.Record
-		var rejections []error
-		err = src.Validate(context.Background(), bytes.NewReader(input), func(o source.Outcome) error {
-			if o.Rejection != nil {
-				rejections = append(rejections, o.Rejection)
-				return nil
-			}
-			recs = append(recs, *o.Record)
-			return nil
-		})
-		if err != nil {
-			return recs, err
-		}
-		return recs, errors.Join(rejections...)
-	}
 }
 
 func runSources(_ context.Context, env *Env, args []string) error {

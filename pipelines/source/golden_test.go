@@ -1,10 +1,8 @@
 package source_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketenpoort/ketenpoort/adapters"
 	"github.com/ketenpoort/ketenpoort/canonical"
 	"github.com/ketenpoort/ketenpoort/mappings"
 	"github.com/ketenpoort/ketenpoort/pipelines/source"
@@ -40,36 +37,11 @@ func loadRegistry(t *testing.T) *source.Registry {
 	return reg
 }
 
-// goldenReader reads a golden case's input with the adapter its mapping declares, as the CLI's mapping test
-// does: every rejection makes the case an error case.
-func goldenReader(reg *source.Registry) mappings.ReadFunc {
-	return func(m *mappings.Mapping, path string, input []byte) ([]adapters.Record, error) {
-		src, err := reg.Get(m.Source())
-		if err != nil {
-			return nil, err
-		}
-		var recs []adapters.Record
-		var rejections []error
-		err = src.Validate(context.Background(), bytes.NewReader(input), func(o source.Outcome) error {
-			if o.Rejection != nil {
-				rejections = append(rejections, o.Rejection)
-				return nil
-			}
-			recs = append(recs, *o.Record)
-			return nil
-		})
-		if err != nil {
-			return recs, err
-		}
-		return recs, errors.Join(rejections...)
-	}
-}
-
 // TestShippedGoldens runs the golden cases of every shipped mapping through the adapter its mapping declares,
 // and requires each mapping to have enough of them.
 func TestShippedGoldens(t *testing.T) {
 	reg := loadRegistry(t)
-	report, err := mappings.RunGolden(mappingsDir, goldenReader(reg), false)
+	report, err := mappings.RunGolden(mappingsDir, source.GoldenReader(reg), false)
 	if err != nil {
 		t.Fatalf("running the golden cases: %v", err)
 	}

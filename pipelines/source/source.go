@@ -5,6 +5,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -168,4 +169,29 @@ func mappingRejection(s *Source, r adapters.Record, err error) *adapters.Rejecti
 
 func mappingProblem(e *mappings.Error) adapters.Problem {
 	return adapters.Problem{Line: e.Position.Line, Path: e.Field, Message: e.Error()}
+}
+
+// GoldenReader reads a golden case's input with the adapter its mapping declares, for mappings.RunGolden: every
+// rejection makes the case an error case, with the rejection's text as the error.
+func GoldenReader(reg *Registry) mappings.ReadFunc {
+	return func(m *mappings.Mapping, _ string, input []byte) ([]adapters.Record, error) {
+		src, err := reg.Get(m.Source())
+		if err != nil {
+			return nil, err
+		}
+		var recs []adapters.Record
+		var rejections []error
+		err = src.Validate(context.Background(), bytes.NewReader(input), func(o Outcome) error {
+			if o.Rejection != nil {
+				rejections = append(rejections, o.Rejection)
+				return nil
+			}
+			recs = append(recs, *o.Record)
+			return nil
+		})
+		if err != nil {
+			return recs, err
+		}
+		return recs, errors.Join(rejections...)
+	}
 }
