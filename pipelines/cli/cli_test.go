@@ -3,8 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/ketenpoort/ketenpoort/pipelines/config"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
 )
 
 func run(args ...string) (code int, stdout, stderr string) {
@@ -48,5 +52,29 @@ func TestUnknownSourceNamesTheKnownOnes(t *testing.T) {
 	_, _, errOut := run("validate", "--source", "nope", "--mappings", "../../mappings", "x")
 	if !strings.Contains(errOut, `unknown source "nope"`) || !strings.Contains(errOut, "gemeente-eindhoven") {
 		t.Errorf("stderr: %s", errOut)
+	}
+}
+
+func TestWriteWeightsKeepsTheRestOfTheFile(t *testing.T) {
+	path := t.TempDir() + "/k.yml"
+	orig := "# the ops team's settings\nlog: {format: text}\nidentity:\n  maxBlock: 300\n"
+	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := match.DefaultWeights()
+	w.Lambda = 0.000123
+	if err := writeWeights(path, w); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if !strings.Contains(string(got), "# the ops team's settings") {
+		t.Errorf("comment lost:\n%s", got)
+	}
+	cfg, err := config.Parse(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Identity.MaxBlock != 300 || cfg.Identity.Match.Weights.Lambda != 0.000123 || cfg.Log.Format != "text" {
+		t.Errorf("config after writing: maxBlock %d, lambda %v, log %q", cfg.Identity.MaxBlock, cfg.Identity.Match.Weights.Lambda, cfg.Log.Format)
 	}
 }

@@ -223,10 +223,12 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	})
 }
 
-// storedPersons yields the persons of the stored records of the given sources, in the order they were stored.
+// storedPersons yields the persons of the stored records of the given sources (nil: all), in the order they were
+// stored.
 func storedPersons(ctx context.Context, pool *pgxpool.Pool, sources []string) func(yield func(canonical.Person, error) bool) {
 	return func(yield func(canonical.Person, error) bool) {
-		rows, err := pool.Query(ctx, `SELECT record FROM source_records WHERE source = ANY($1) ORDER BY updated_at, source, local_id`, sources)
+		rows, err := pool.Query(ctx, `SELECT record FROM source_records WHERE $1::text[] IS NULL OR source = ANY($1)
+			ORDER BY updated_at, source, local_id`, sources)
 		if err != nil {
 			yield(canonical.Person{}, err)
 			return
