@@ -228,8 +228,16 @@ func (s *Stage) deadLetter(ctx context.Context, tx pgx.Tx, prov canonical.Proven
 	return s.outbox.Add(ctx, tx, s.topics.DeadLetters, m)
 }
 
+// inTx runs fn in a transaction, again when PostgreSQL aborted it for a deadlock or a serialisation failure (two
+// resolutions locking the same persons in different orders): everything the stage writes is idempotent.
 func (s *Stage) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	if err := pgx.BeginFunc(ctx, s.pool, fn); err != nil {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = pgx.BeginFunc(ctx, s.pool, fn); err == nil || !identity.Retryable(err) {
+			break
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("storing outcome: %w", err)
 	}
 	return nil
