@@ -52,6 +52,7 @@ func (g *Gateway) addPipeline(group *run.Group, sources *source.Registry) error 
 		return fmt.Errorf("starting person resolution: %w", err)
 	}
 	st.Resolver = resolver
+	st.Metrics = stage.NewMetrics(g.ops.Registry())
 	// One record per transaction: resolution locks the blocking keys of the record's persons, and two handlers
 	// holding several records' locks each could deadlock.
 	st.ChunkSize = 1

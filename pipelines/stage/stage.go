@@ -63,6 +63,8 @@ type Stage struct {
 	// ChunkSize bounds how many outcomes one transaction holds; an input larger than that is stored in several
 	// transactions. Everything the stage writes is idempotent, so a retry after a partial failure is safe.
 	ChunkSize int
+	// Metrics, when set, counts records, rejections and findings per source.
+	Metrics *Metrics
 	// Resolver, when set, resolves every mapped person in the transaction that stores its record, so the person
 	// index, the record and the messages to publish commit together. Without it, records are only stored (the
 	// batch ingest resolves them afterwards, in bulk).
@@ -107,7 +109,11 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 		if prov.Source == "" {
 			rej.Source = "unknown"
 		}
-		return Counts{Rejected: 1}, s.inTx(ctx, func(tx pgx.Tx) error { return s.deadLetter(ctx, tx, prov, 0, rej) })
+		if err := s.inTx(ctx, func(tx pgx.Tx) error { return s.deadLetter(ctx, tx, prov, 0, rej) }); err != nil {
+			return Counts{}, err
+		}
+		s.count(rej.Source, source.Outcome{Rejection: rej})
+		return Counts{Rejected: 1}, nil
 	}
 	if prov.Partner == "" {
 		prov.Partner = src.Mapping.Partner()
@@ -131,6 +137,9 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 				counts.Rejected++
 			} else {
 				counts.Records++
+			}
+			if err == nil {
+				s.count(prov.Source, o)
 			}
 		}
 		batch = batch[:0]
@@ -167,6 +176,7 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 			return counts, err
 		}
 		counts.Rejected++
+		s.count(prov.Source, source.Outcome{Rejection: rej})
 	}
 	return counts, nil
 }
@@ -196,6 +206,21 @@ func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance,
 	m.Metadata.Set(store.PartitionKeyMetadata, rec.Provenance.Source+"/"+rec.Provenance.LocalID)
 	m.Metadata.Set(MetaSource, rec.Provenance.Source)
 	return s.outbox.Add(ctx, tx, s.topics.Records, m)
+}
+
+// count adds an outcome to the metrics.
+func (s *Stage) count(src string, o source.Outcome) {
+	if s.Metrics == nil {
+		return
+	}
+	if o.Rejection != nil {
+		s.Metrics.Rejected.WithLabelValues(src).Inc()
+		return
+	}
+	s.Metrics.Records.WithLabelValues(src).Inc()
+	for _, f := range o.Canonical.Findings {
+		s.Metrics.Findings.WithLabelValues(src, f.Code).Inc()
+	}
 }
 
 // DeadLetterNotice is the payload published on the dead-letter topic: where and why, never the rejected bytes

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
 	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
@@ -44,6 +46,7 @@ func newStage(t *testing.T) (*Stage, *pgxpool.Pool) {
 
 func TestProcessStoresRecordsAndDeadLetters(t *testing.T) {
 	st, pool := newStage(t)
+	st.Metrics = NewMetrics(prometheus.NewRegistry())
 	ctx := context.Background()
 	prov := canonical.Provenance{Source: "gemeente-eindhoven", ReceivedAt: time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC), MessageID: "msg-1"}
 
@@ -53,6 +56,10 @@ func TestProcessStoresRecordsAndDeadLetters(t *testing.T) {
 	}
 	if counts.Records != 1 || counts.Rejected != 3 {
 		t.Fatalf("counts = %+v, want 1 record and 3 rejected", counts)
+	}
+	if got, rej := testutil.ToFloat64(st.Metrics.Records.WithLabelValues("gemeente-eindhoven")),
+		testutil.ToFloat64(st.Metrics.Rejected.WithLabelValues("gemeente-eindhoven")); got != 1 || rej != 3 {
+		t.Errorf("metrics: %v mapped, %v rejected; want 1 and 3", got, rej)
 	}
 	rec, err := store.NewSourceRecords(pool).Get(ctx, "gemeente-eindhoven", "EHV-1")
 	if err != nil {
