@@ -124,14 +124,8 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 		if len(batch) == 0 {
 			return nil
 		}
-		err := s.inTx(ctx, func(tx pgx.Tx) error {
-			for i, o := range batch {
-				if err := s.store(ctx, tx, prov, counts.Records+counts.Rejected+i, o); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		base := counts.Records + counts.Rejected
+		err := s.inTx(ctx, func(tx pgx.Tx) error { return s.store(ctx, tx, prov, base, batch) })
 		for _, o := range batch {
 			if o.Rejection != nil {
 				counts.Rejected++
@@ -181,31 +175,43 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 	return counts, nil
 }
 
-// store writes one outcome: a mapped record to source_records and the records topic, a rejection to the dead
-// letters.
-func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance, index int, o source.Outcome) error {
-	if o.Rejection != nil {
-		return s.deadLetter(ctx, tx, prov, index, o.Rejection)
-	}
-	rec := o.Canonical
-	if err := store.NewSourceRecords(tx).Upsert(ctx, rec); err != nil {
-		return err
-	}
-	if s.Resolver != nil {
-		for _, p := range rec.Persons {
-			if _, err := s.Resolver.Resolve(ctx, tx, p); err != nil {
-				return fmt.Errorf("resolving person %s/%s: %w", p.Provenance.Source, p.Provenance.LocalID, err)
+// store writes a batch of outcomes, the first being the base-th of its input: mapped records to source_records and
+// the records topic (each in one statement), their persons to the person index when a resolver is set, and
+// rejections to the dead letters.
+func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance, base int, batch []source.Outcome) error {
+	recs := make([]canonical.Record, 0, len(batch))
+	msgs := make([]*message.Message, 0, len(batch))
+	for i, o := range batch {
+		if o.Rejection != nil {
+			if err := s.deadLetter(ctx, tx, prov, base+i, o.Rejection); err != nil {
+				return err
+			}
+			continue
+		}
+		rec := o.Canonical
+		if s.Resolver != nil {
+			for _, p := range rec.Persons {
+				if _, err := s.Resolver.Resolve(ctx, tx, p); err != nil {
+					return fmt.Errorf("resolving person %s/%s: %w", p.Provenance.Source, p.Provenance.LocalID, err)
+				}
 			}
 		}
+		payload, err := json.Marshal(rec)
+		if err != nil {
+			return fmt.Errorf("encoding record: %w", err)
+		}
+		m := message.NewMessage(derivedID(prov.MessageID, "record", base+i), payload)
+		m.Metadata.Set(store.PartitionKeyMetadata, rec.Provenance.Source+"/"+rec.Provenance.LocalID)
+		m.Metadata.Set(MetaSource, rec.Provenance.Source)
+		recs, msgs = append(recs, rec), append(msgs, m)
 	}
-	payload, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encoding record: %w", err)
+	if err := store.NewSourceRecords(tx).UpsertMany(ctx, recs); err != nil {
+		return err
 	}
-	m := message.NewMessage(derivedID(prov.MessageID, "record", index), payload)
-	m.Metadata.Set(store.PartitionKeyMetadata, rec.Provenance.Source+"/"+rec.Provenance.LocalID)
-	m.Metadata.Set(MetaSource, rec.Provenance.Source)
-	return s.outbox.Add(ctx, tx, s.topics.Records, m)
+	if len(msgs) == 0 {
+		return nil
+	}
+	return s.outbox.Add(ctx, tx, s.topics.Records, msgs...)
 }
 
 // count adds an outcome to the metrics.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -68,4 +69,46 @@ func (s *SourceRecords) Count(ctx context.Context, source string) (int64, error)
 		return 0, fmt.Errorf("counting source records: %w", err)
 	}
 	return n, nil
+}
+
+// UpsertMany stores records as Upsert does, in one statement. Of several records with the same source and local
+// id, the last one counts.
+func (s *SourceRecords) UpsertMany(ctx context.Context, recs []canonical.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	last := make(map[[2]string]int, len(recs))
+	for i, r := range recs {
+		p := r.Provenance
+		if p.Source == "" || p.LocalID == "" {
+			return fmt.Errorf("storing source records: record %d: provenance lacks source or local id", i+1)
+		}
+		last[[2]string{p.Source, p.LocalID}] = i
+	}
+	n := len(last)
+	sources, ids, partners, docs, msgIDs := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+	received := make([]time.Time, 0, n)
+	for i, r := range recs {
+		p := r.Provenance
+		if last[[2]string{p.Source, p.LocalID}] != i {
+			continue
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("storing source record %s/%s: %w", p.Source, p.LocalID, err)
+		}
+		sources, ids, partners = append(sources, p.Source), append(ids, p.LocalID), append(partners, p.Partner)
+		docs, msgIDs, received = append(docs, string(b)), append(msgIDs, p.MessageID), append(received, p.ReceivedAt)
+	}
+	_, err := s.q.Exec(ctx, `INSERT INTO source_records (source, local_id, partner, record, message_id, received_at)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
+		ON CONFLICT (source, local_id) DO UPDATE
+		SET partner = EXCLUDED.partner, record = EXCLUDED.record, message_id = EXCLUDED.message_id,
+		    received_at = EXCLUDED.received_at, updated_at = now()
+		WHERE source_records.received_at <= EXCLUDED.received_at`,
+		sources, ids, partners, docs, msgIDs, received)
+	if err != nil {
+		return fmt.Errorf("storing %d source records: %w", n, err)
+	}
+	return nil
 }
