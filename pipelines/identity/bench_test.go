@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match/matchtest"
 	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
 	"github.com/ketenpoort/ketenpoort/pipelines/store"
 )
@@ -33,14 +34,14 @@ func benchIndexRecords() int {
 // records of the same persons and records of new persons, half and half.
 type benchData struct {
 	index []canonical.Person
-	g     *generator
+	g     *matchtest.Generator
 	mu    sync.Mutex
 	next  int
 }
 
 func newBenchData(n int) *benchData {
 	d := dedupRecords(3, n*10/26)
-	return &benchData{index: d.records, g: newGenerator(99)}
+	return &benchData{index: d.records, g: matchtest.NewGenerator(99)}
 }
 
 // more returns a record not in the index yet.
@@ -48,13 +49,13 @@ func (d *benchData) more() canonical.Person {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.next++
-	var e *genEntity
-	if d.next%2 == 0 && len(d.g.entities) > 0 {
-		e = d.g.entities[d.g.r.IntN(len(d.g.entities))]
+	var e *matchtest.Entity
+	if known := d.g.Entities(); d.next%2 == 0 && len(known) > 0 {
+		e = known[d.g.Rand().IntN(len(known))]
 	} else {
-		e = d.g.newEntity()
+		e = d.g.NewEntity()
 	}
-	p := d.g.record(e, heavy, true)
+	p := d.g.Record(e, matchtest.Heavy, true)
 	p.Provenance = canonical.Provenance{Source: "bench", LocalID: strconv.Itoa(d.next)}
 	return p
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match/matchtest"
 	"github.com/ketenpoort/ketenpoort/pipelines/store"
 )
 
@@ -22,13 +23,13 @@ const (
 // crowd returns, for each of n persons, copies records of it in as many sources, all with the same valid BSN
 // and name, so that they all match: any second person among them is a race lost.
 func crowd(n, copies int) [][]canonical.Person {
-	g := newGenerator(42)
+	g := matchtest.NewGenerator(42)
 	out := make([][]canonical.Person, n)
-	for i, e := range g.population(n) {
+	for i, e := range g.Population(n) {
 		for c := range copies {
-			p := g.record(e, light, true)
+			p := g.Record(e, matchtest.Light, true)
 			p.Identifiers = nil
-			id, _ := canonical.BSNIdentifier(e.bsn, "BRP")
+			id, _ := canonical.BSNIdentifier(e.BSN, "BRP")
 			p.Identifiers = append(p.Identifiers, id)
 			p.Provenance = canonical.Provenance{Source: "src" + strconv.Itoa(c), LocalID: strconv.Itoa(i)}
 			out[i] = append(out[i], p)

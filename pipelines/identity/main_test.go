@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match/matchtest"
 	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
 	"github.com/ketenpoort/ketenpoort/pipelines/store"
 )
@@ -107,7 +108,7 @@ type labelled struct {
 // dedupRecords draws n persons, each recorded once well in "brp" and up to five more times badly in the other
 // sources, shuffled.
 func dedupRecords(seed uint64, n int) labelled {
-	g := newGenerator(seed)
+	g := matchtest.NewGenerator(seed)
 	sources := []string{"gcos", "zsm", "veiligthuis", "gemeente"}
 	next := map[string]int{}
 	d := labelled{truth: map[RecordRef]string{}}
@@ -118,10 +119,10 @@ func dedupRecords(seed uint64, n int) labelled {
 		d.records = append(d.records, p)
 		d.truth[RecordRef{Source: src, LocalID: p.Provenance.LocalID}] = fmt.Sprintf("T%07d", entity)
 	}
-	for _, e := range g.population(n) {
-		add(g.record(e, light, true), "brp", e.id)
-		for range g.zipf(6) {
-			add(g.record(e, heavy, true), sources[g.r.IntN(len(sources))], e.id)
+	for _, e := range g.Population(n) {
+		add(g.Record(e, matchtest.Light, true), "brp", e.ID)
+		for range g.Zipf(6) {
+			add(g.Record(e, matchtest.Heavy, true), sources[g.Rand().IntN(len(sources))], e.ID)
 		}
 	}
 	rand.New(rand.NewPCG(seed, 7)).Shuffle(len(d.records), func(i, j int) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match/matchtest"
 )
 
 // dataset is a generated set of records with the true person of each.
@@ -21,15 +22,15 @@ type dataset struct {
 // linkageDataset is two sources: a well-kept register of n persons and a partner's export holding most of them
 // (heavily corrupted) and some others.
 func linkageDataset(seed uint64, n int, withBSN bool) *dataset {
-	g := newGenerator(seed)
-	pop := g.population(n + n/5)
+	g := matchtest.NewGenerator(seed)
+	pop := g.Population(n + n/5)
 	d := &dataset{name: "linkage", linkage: true}
 	for _, e := range pop[:n] {
-		d.add(g.record(e, light, withBSN), e.id, 0)
+		d.add(g.Record(e, matchtest.Light, withBSN), e.ID, 0)
 	}
 	for i, e := range pop {
-		if i >= n || g.chance(0.8) {
-			d.add(g.record(e, heavy, withBSN), e.id, 1)
+		if i >= n || g.Chance(0.8) {
+			d.add(g.Record(e, matchtest.Heavy, withBSN), e.ID, 1)
 		}
 	}
 	return d
@@ -37,17 +38,17 @@ func linkageDataset(seed uint64, n int, withBSN bool) *dataset {
 
 // dedupDataset is one source of n persons, each recorded once well and up to five more times badly.
 func dedupDataset(seed uint64, n int, withBSN bool) *dataset {
-	g := newGenerator(seed)
-	pop := g.population(n)
+	g := matchtest.NewGenerator(seed)
+	pop := g.Population(n)
 	d := &dataset{name: "dedup"}
 	for _, e := range pop {
-		d.add(g.record(e, light, withBSN), e.id, 0)
-		for range g.zipf(6) {
-			d.add(g.record(e, heavy, withBSN), e.id, 0)
+		d.add(g.Record(e, matchtest.Light, withBSN), e.ID, 0)
+		for range g.Zipf(6) {
+			d.add(g.Record(e, matchtest.Heavy, withBSN), e.ID, 0)
 		}
 	}
 	// Shuffle so that no order gives the truth away.
-	g.r.Shuffle(len(d.records), func(i, j int) {
+	g.Rand().Shuffle(len(d.records), func(i, j int) {
 		d.records[i], d.records[j] = d.records[j], d.records[i]
 		d.features[i], d.features[j] = d.features[j], d.features[i]
 		d.entity[i], d.entity[j] = d.entity[j], d.entity[i]
