@@ -186,11 +186,25 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		}})
 		switch {
 		case errors.Is(err, identity.ErrIndexNotEmpty):
-			n, created, merged, reviews := 0, 0, 0, 0
+			// A person record that appears in several stored records (a GCOS person in two cases) is resolved
+			// once, with its last data at the place of its first appearance, as the backfill does: resolving each
+			// version in turn would move the record out of its person and back.
+			var persons []canonical.Person
+			at := map[identity.RecordRef]int{}
 			for p, err := range storedPersons(ctx, pool, names) {
 				if err != nil {
 					return err
 				}
+				ref := identity.RecordRef{Source: p.Provenance.Source, LocalID: p.Provenance.LocalID}
+				if i, ok := at[ref]; ok {
+					persons[i] = p
+					continue
+				}
+				at[ref] = len(persons)
+				persons = append(persons, p)
+			}
+			n, created, merged, reviews := 0, 0, 0, 0
+			for _, p := range persons {
 				res, err := r.ResolveOne(ctx, p)
 				if err != nil {
 					return err
@@ -205,7 +219,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 					fmt.Fprintf(env.Stderr, "ingest: resolved %d persons (%.0fs)\n", n, time.Since(resolveStart).Seconds())
 				}
 			}
-			fmt.Fprintf(env.Stdout, "resolved %d person records one by one into an existing index: %d new persons, %d merges, %d to review\n",
+			fmt.Fprintf(env.Stdout, "resolved %d person records one by one into an existing index: %d new persons, %d merges, %d review items raised (an open item is kept, not repeated)\n",
 				n, created, merged, reviews)
 		case err != nil:
 			return err
