@@ -13,6 +13,22 @@ import (
 // typed configuration (Decode), validates it without side effects, then acquires what it needs (a schema).
 type Constructor func(cfg map[string]any, env Env) (Adapter, error)
 
+// Typed makes a Constructor from a function that builds the adapter from its typed configuration: the map is
+// decoded into C (Decode) and handed to build.
+func Typed[C any, A Adapter](build func(C, Env) (A, error)) Constructor {
+	return func(cfg map[string]any, env Env) (Adapter, error) {
+		var c C
+		if err := Decode(cfg, &c); err != nil {
+			return nil, ConfigError(err)
+		}
+		a, err := build(c, env)
+		if err != nil {
+			return nil, err // not a typed nil inside a non-nil interface
+		}
+		return a, nil
+	}
+}
+
 type registration struct {
 	spec Spec
 	ctor Constructor

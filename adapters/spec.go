@@ -24,7 +24,8 @@ type Spec struct {
 	Description string
 	// Fields are the configuration fields the adapter accepts, the common ones included.
 	Fields []Field
-	// Example is an example configuration in YAML. Tests construct every adapter from its example.
+	// Example is an example adapter section of a mapping file (adapter: {type: ..., options}) in YAML, with paths
+	// relative to the mappings folder. Tests construct every adapter from its example.
 	Example string
 }
 

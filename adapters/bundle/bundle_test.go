@@ -41,17 +41,21 @@ func TestBundleRegistersAll(t *testing.T) {
 
 // TestExamples constructs every adapter from the example in its spec, against the repository's real schemas.
 func TestExamples(t *testing.T) {
-	env := adapters.Env{Source: "example", Dir: "../..", LoadSchema: xsdschema.Loader(nil)}
+	env := adapters.Env{Source: "example", Dir: "../../mappings", LoadSchema: xsdschema.Loader(nil)}
 	for _, s := range adapters.Specs() {
 		t.Run(s.Name, func(t *testing.T) {
-			var cfg map[string]any
-			if err := yaml.Unmarshal([]byte(s.Example), &cfg); err != nil {
+			// The example is the adapter section of a mapping file in mappings/.
+			var file struct {
+				Adapter map[string]any `yaml:"adapter"`
+			}
+			if err := yaml.Unmarshal([]byte(s.Example), &file); err != nil {
 				t.Fatalf("example is not YAML: %v", err)
 			}
-			if cfg["adapter"] != s.Name {
-				t.Fatalf("example names adapter %v", cfg["adapter"])
+			cfg := file.Adapter
+			if cfg["type"] != s.Name {
+				t.Fatalf("example names adapter %v", cfg["type"])
 			}
-			delete(cfg, "adapter")
+			delete(cfg, "type")
 			a, err := adapters.New(s.Name, cfg, env)
 			if err != nil {
 				t.Fatalf("example does not construct: %v", err)

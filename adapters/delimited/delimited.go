@@ -124,19 +124,11 @@ func spec() adapters.Spec {
 				Description: "The name of each record's root node.",
 			},
 		}, adapters.CommonFields()...),
-		Example: "adapter: delimited\ndelimiter: \";\"\nencoding: auto\nheader: true\n",
+		Example: "adapter:\n  type: delimited\n  delimiter: \";\"\n  encoding: auto\n  header: true\n",
 	}
 }
 
-func init() { adapters.MustRegister(spec(), construct) }
-
-func construct(cfg map[string]any, env adapters.Env) (adapters.Adapter, error) {
-	var c Config
-	if err := adapters.Decode(cfg, &c); err != nil {
-		return nil, adapters.ConfigError(err)
-	}
-	return New(c, env)
-}
+func init() { adapters.MustRegister(spec(), adapters.Typed(New)) }
 
 // New builds the adapter from a typed configuration.
 func New(c Config, env adapters.Env) (*Adapter, error) {

@@ -88,21 +88,13 @@ func spec() adapters.Spec {
 				Description: "The character encoding: `ascii` rejects lines with other bytes; `windows-1252`.",
 			},
 		}, adapters.CommonFields()...),
-		Example: "adapter: fixedwidth\nencoding: windows-1252\ntypes:\n  - name: melding\n    prefix: M\n    children: [persoon]\n" +
-			"    fields:\n      - {name: id, start: 2, length: 8}\n  - name: persoon\n    prefix: P\n    fields:\n" +
-			"      - {name: naam, from: 2, to: 21}\n",
+		Example: "adapter:\n  type: fixedwidth\n  encoding: windows-1252\n  types:\n    - name: melding\n      prefix: M\n" +
+			"      children: [persoon]\n      fields:\n        - {name: id, start: 2, length: 8}\n    - name: persoon\n" +
+			"      prefix: P\n      fields:\n        - {name: naam, from: 2, to: 21}\n",
 	}
 }
 
-func init() { adapters.MustRegister(spec(), construct) }
-
-func construct(cfg map[string]any, env adapters.Env) (adapters.Adapter, error) {
-	var c Config
-	if err := adapters.Decode(cfg, &c); err != nil {
-		return nil, adapters.ConfigError(err)
-	}
-	return New(c, env)
-}
+func init() { adapters.MustRegister(spec(), adapters.Typed(New)) }
 
 // New builds the adapter from a typed configuration, reading the layout file if one is named.
 func New(c Config, env adapters.Env) (*Adapter, error) {

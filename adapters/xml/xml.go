@@ -83,20 +83,12 @@ func spec() adapters.Spec {
 					"deeper record is rejected; deeper nesting outside a record fails the read.",
 			},
 		}, adapters.CommonFields()...),
-		Example: "adapter: xml\nrecord_path: /Envelope/Body/npsLk01\nschema: xsd/stufbg/wrapper_all.xsd\n" +
-			"validation: strict\nmax_record_size: 8388608\n",
+		Example: "adapter:\n  type: xml\n  record_path: /Envelope/Body/npsLk01\n  schema: ../xsd/stufbg/wrapper_all.xsd\n" +
+			"  validation: lenient\n  max_record_size: 8388608\n",
 	}
 }
 
-func init() { adapters.MustRegister(spec(), construct) }
-
-func construct(cfg map[string]any, env adapters.Env) (adapters.Adapter, error) {
-	var c Config
-	if err := adapters.Decode(cfg, &c); err != nil {
-		return nil, adapters.ConfigError(err)
-	}
-	return New(c, env)
-}
+func init() { adapters.MustRegister(spec(), adapters.Typed(New)) }
 
 // New builds the adapter from a typed configuration: it fills in defaults, validates, and loads the schema
 // through env.LoadSchema.
