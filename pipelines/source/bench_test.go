@@ -5,10 +5,9 @@ import (
 	"context"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/ketenpoort/ketenpoort/adapters/adaptertest"
 	"github.com/ketenpoort/ketenpoort/canonical"
 	"github.com/ketenpoort/ketenpoort/pipelines/source"
 )
@@ -34,12 +33,6 @@ func exportOf(b *testing.B, path, start, end string, n int) []byte {
 	return buf.Bytes()
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // benchProcess reads, validates and maps input with the named source: the work of the pipeline's stage before
 // storing. It reports MB/s and MB per CPU-second (the figure that a busy machine does not distort).
 func benchProcess(b *testing.B, name string, input []byte) {
@@ -56,7 +49,7 @@ func benchProcess(b *testing.B, name string, input []byte) {
 	b.SetBytes(int64(len(input)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	done := adaptertest.CPUThroughput(b, int64(len(input)))
 	for i := 0; i < b.N; i++ {
 		var records, rejected int
 		err := src.Process(ctx, bytes.NewReader(input), canonical.Provenance{MessageID: "bench"}, func(o source.Outcome) error {
@@ -71,8 +64,7 @@ func benchProcess(b *testing.B, name string, input []byte) {
 			b.Fatalf("%d records, %d rejected, %v", records, rejected, err)
 		}
 	}
-	cpu := cpuTime() - cpu0
-	b.ReportMetric(float64(len(input))*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
+	done()
 }
 
 // BenchmarkGCOSValidateMap: a GCOS case export (XSD-validated per case, mapped to a case and its persons).
