@@ -179,7 +179,7 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 // the records topic (each in one statement), their persons to the person index when a resolver is set, and
 // rejections to the dead letters.
 func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance, base int, batch []source.Outcome) error {
-	recs := make([]canonical.Record, 0, len(batch))
+	recs := make([]store.Encoded, 0, len(batch))
 	msgs := make([]*message.Message, 0, len(batch))
 	for i, o := range batch {
 		if o.Rejection != nil {
@@ -203,7 +203,7 @@ func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance,
 		m := message.NewMessage(derivedID(prov.MessageID, "record", base+i), payload)
 		m.Metadata.Set(store.PartitionKeyMetadata, rec.Provenance.Source+"/"+rec.Provenance.LocalID)
 		m.Metadata.Set(MetaSource, rec.Provenance.Source)
-		recs, msgs = append(recs, rec), append(msgs, m)
+		recs, msgs = append(recs, store.Encoded{Provenance: rec.Provenance, JSON: payload}), append(msgs, m)
 	}
 	if err := store.NewSourceRecords(tx).UpsertMany(ctx, recs); err != nil {
 		return err

@@ -20,30 +20,6 @@ type SourceRecords struct {
 // NewSourceRecords returns the source-record store over q: a pool, or a transaction.
 func NewSourceRecords(q Querier) *SourceRecords { return &SourceRecords{q: q} }
 
-// Upsert stores r under its provenance's source and local id. A record received earlier than the stored one
-// does not replace it, so a late redelivery never undoes a newer message.
-func (s *SourceRecords) Upsert(ctx context.Context, r canonical.Record) error {
-	p := r.Provenance
-	if p.Source == "" || p.LocalID == "" {
-		return fmt.Errorf("storing source record: provenance lacks source or local id")
-	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("storing source record %s/%s: %w", p.Source, p.LocalID, err)
-	}
-	_, err = s.q.Exec(ctx, `INSERT INTO source_records (source, local_id, partner, record, message_id, received_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (source, local_id) DO UPDATE
-		SET partner = EXCLUDED.partner, record = EXCLUDED.record, message_id = EXCLUDED.message_id,
-		    received_at = EXCLUDED.received_at, updated_at = now()
-		WHERE source_records.received_at <= EXCLUDED.received_at`,
-		p.Source, p.LocalID, p.Partner, b, p.MessageID, p.ReceivedAt)
-	if err != nil {
-		return fmt.Errorf("storing source record %s/%s: %w", p.Source, p.LocalID, err)
-	}
-	return nil
-}
-
 // Get returns the stored record of (source, localID), or ErrNotFound.
 func (s *SourceRecords) Get(ctx context.Context, source, localID string) (canonical.Record, error) {
 	var b []byte
@@ -71,9 +47,16 @@ func (s *SourceRecords) Count(ctx context.Context, source string) (int64, error)
 	return n, nil
 }
 
-// UpsertMany stores records as Upsert does, in one statement. Of several records with the same source and local
-// id, the last one counts.
-func (s *SourceRecords) UpsertMany(ctx context.Context, recs []canonical.Record) error {
+// Encoded is a canonical record with its JSON encoding, for callers that have encoded it already.
+type Encoded struct {
+	Provenance canonical.Provenance
+	JSON       []byte
+}
+
+// UpsertMany stores each record under its provenance's source and local id, in one statement. Of several records
+// with the same source and local id, the last one counts; a record received earlier than the stored one does not
+// replace it, so a late redelivery never undoes a newer message.
+func (s *SourceRecords) UpsertMany(ctx context.Context, recs []Encoded) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -93,12 +76,8 @@ func (s *SourceRecords) UpsertMany(ctx context.Context, recs []canonical.Record)
 		if last[[2]string{p.Source, p.LocalID}] != i {
 			continue
 		}
-		b, err := json.Marshal(r)
-		if err != nil {
-			return fmt.Errorf("storing source record %s/%s: %w", p.Source, p.LocalID, err)
-		}
 		sources, ids, partners = append(sources, p.Source), append(ids, p.LocalID), append(partners, p.Partner)
-		docs, msgIDs, received = append(docs, string(b)), append(msgIDs, p.MessageID), append(received, p.ReceivedAt)
+		docs, msgIDs, received = append(docs, string(r.JSON)), append(msgIDs, p.MessageID), append(received, p.ReceivedAt)
 	}
 	_, err := s.q.Exec(ctx, `INSERT INTO source_records (source, local_id, partner, record, message_id, received_at)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
