@@ -137,34 +137,31 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 			discardLogger())
 		start := time.Now()
 		per := map[string]*stage.Counts{}
-		sources := map[string]bool{}
 		var inputIDs []string
-		lastProgress := time.Now()
+		many := make([]stage.Input, len(inputs))
 		for i, in := range inputs {
-			f, err := os.Open(in.path)
-			if err != nil {
-				return err
-			}
 			abs, _ := filepath.Abs(in.path)
 			// The input's id is stable for the same file content at the same place, so a second ingest of the
 			// same files yields the same message ids.
 			prov := canonical.Provenance{Source: in.source, ReceivedAt: time.Now().UTC(), MessageID: "file:" + abs}
 			inputIDs = append(inputIDs, prov.MessageID)
-			c, err := st.Process(ctx, prov, f)
-			_ = f.Close()
-			if err != nil {
-				return fmt.Errorf("%s: %w", in.path, err)
-			}
+			many[i] = stage.Input{Prov: prov, Open: func() (io.ReadSeekCloser, error) { return os.Open(in.path) }}
 			if per[in.source] == nil {
 				per[in.source] = &stage.Counts{}
 			}
-			per[in.source].Records += c.Records
-			per[in.source].Rejected += c.Rejected
-			sources[in.source] = true
-			if time.Since(lastProgress) > time.Second || i == len(inputs)-1 {
-				fmt.Fprintf(env.Stderr, "ingest: mapped %d of %d files (%.0fs)\n", i+1, len(inputs), time.Since(start).Seconds())
+		}
+		lastProgress, stored := time.Now(), 0
+		err = st.ProcessMany(ctx, many, stage.ManyOptions{Done: func(i int, c stage.Counts) {
+			per[inputs[i].source].Records += c.Records
+			per[inputs[i].source].Rejected += c.Rejected
+			stored++
+			if time.Since(lastProgress) > time.Second || stored == len(inputs) {
+				fmt.Fprintf(env.Stderr, "ingest: mapped %d of %d files (%.0fs)\n", stored, len(inputs), time.Since(start).Seconds())
 				lastProgress = time.Now()
 			}
+		}})
+		if err != nil {
+			return err
 		}
 		mapped := time.Since(start)
 

@@ -105,10 +105,7 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 	if err != nil {
 		// No mapping for the source: keep the message as a dead letter rather than lose or loop on it.
 		raw, _ := io.ReadAll(in)
-		rej := &adapters.Rejection{Source: prov.Source, Reason: err.Error(), Raw: raw}
-		if prov.Source == "" {
-			rej.Source = "unknown"
-		}
+		rej := unknownSource(prov, raw, err)
 		if err := s.inTx(ctx, func(tx pgx.Tx) error { return s.deadLetter(ctx, tx, prov, 0, rej) }); err != nil {
 			return Counts{}, err
 		}
@@ -119,29 +116,30 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 		prov.Partner = src.Mapping.Partner()
 	}
 
-	var batch []source.Outcome
+	var batch []item
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		base := counts.Records + counts.Rejected
-		err := s.inTx(ctx, func(tx pgx.Tx) error { return s.store(ctx, tx, prov, base, batch) })
-		for _, o := range batch {
-			if o.Rejection != nil {
+		err := s.inTx(ctx, func(tx pgx.Tx) error { return s.store(ctx, tx, batch) })
+		for _, it := range batch {
+			if it.o.Rejection != nil {
 				counts.Rejected++
 			} else {
 				counts.Records++
 			}
 			if err == nil {
-				s.count(prov.Source, o)
+				s.count(prov.Source, it.o)
 			}
 		}
 		batch = batch[:0]
 		return err
 	}
 	var storeErr error
+	n := 0
 	readErr := src.Process(ctx, in, prov, func(o source.Outcome) error {
-		batch = append(batch, o)
+		batch = append(batch, item{prov: prov, index: n, o: o})
+		n++
 		if len(batch) >= s.ChunkSize {
 			if storeErr = flush(); storeErr != nil {
 				return storeErr
@@ -161,11 +159,10 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 		}
 		// The input could not be read on from some point: dead-letter the whole input with the reason, so it can
 		// be replayed after a fix; the records before the fault are stored already.
-		if _, err := in.Seek(0, io.SeekStart); err != nil {
-			return counts, fmt.Errorf("rewinding input: %w", err)
+		rej, err := unreadable(prov, in, readErr)
+		if err != nil {
+			return counts, err
 		}
-		raw, _ := io.ReadAll(in)
-		rej := &adapters.Rejection{Source: prov.Source, Reason: "input unreadable: " + readErr.Error(), Raw: raw}
 		if err := s.inTx(ctx, func(tx pgx.Tx) error { return s.deadLetter(ctx, tx, prov, -1, rej) }); err != nil {
 			return counts, err
 		}
@@ -175,20 +172,61 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 	return counts, nil
 }
 
-// store writes a batch of outcomes, the first being the base-th of its input: mapped records to source_records and
-// the records topic (each in one statement), their persons to the person index when a resolver is set, and
-// rejections to the dead letters.
-func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance, base int, batch []source.Outcome) error {
+// unknownSource is the rejection of an input for a source without a mapping.
+func unknownSource(prov canonical.Provenance, raw []byte, err error) *adapters.Rejection {
+	rej := &adapters.Rejection{Source: prov.Source, Reason: err.Error(), Raw: raw}
+	if prov.Source == "" {
+		rej.Source = "unknown"
+	}
+	return rej
+}
+
+// unreadable is the rejection of a whole input that could not be read on from some point: its bytes, rewound,
+// with the reason.
+func unreadable(prov canonical.Provenance, in io.ReadSeeker, readErr error) (*adapters.Rejection, error) {
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("rewinding input: %w", err)
+	}
+	raw, _ := io.ReadAll(in)
+	return &adapters.Rejection{Source: prov.Source, Reason: "input unreadable: " + readErr.Error(), Raw: raw}, nil
+}
+
+// item is an outcome to store: the index-th of the input prov describes (-1: the whole input, unreadable), with
+// its record's JSON when encoded already.
+type item struct {
+	prov  canonical.Provenance
+	index int
+	o     source.Outcome
+	json  []byte
+}
+
+// encode encodes the item's mapped record, unless it is a rejection or encoded already.
+func (it *item) encode() error {
+	if it.o.Rejection != nil || it.json != nil {
+		return nil
+	}
+	b, err := json.Marshal(it.o.Canonical)
+	if err != nil {
+		return fmt.Errorf("encoding record: %w", err)
+	}
+	it.json = b
+	return nil
+}
+
+// store writes a batch of outcomes: mapped records to source_records and the records topic (each in one
+// statement), their persons to the person index when a resolver is set, and rejections to the dead letters.
+func (s *Stage) store(ctx context.Context, tx pgx.Tx, batch []item) error {
 	recs := make([]store.Encoded, 0, len(batch))
 	msgs := make([]*message.Message, 0, len(batch))
-	for i, o := range batch {
-		if o.Rejection != nil {
-			if err := s.deadLetter(ctx, tx, prov, base+i, o.Rejection); err != nil {
+	for i := range batch {
+		it := &batch[i]
+		if it.o.Rejection != nil {
+			if err := s.deadLetter(ctx, tx, it.prov, it.index, it.o.Rejection); err != nil {
 				return err
 			}
 			continue
 		}
-		rec := o.Canonical
+		rec := it.o.Canonical
 		if s.Resolver != nil {
 			for _, p := range rec.Persons {
 				if _, err := s.Resolver.Resolve(ctx, tx, p); err != nil {
@@ -196,14 +234,13 @@ func (s *Stage) store(ctx context.Context, tx pgx.Tx, prov canonical.Provenance,
 				}
 			}
 		}
-		payload, err := json.Marshal(rec)
-		if err != nil {
-			return fmt.Errorf("encoding record: %w", err)
+		if err := it.encode(); err != nil {
+			return err
 		}
-		m := message.NewMessage(derivedID(prov.MessageID, "record", base+i), payload)
+		m := message.NewMessage(derivedID(it.prov.MessageID, "record", it.index), it.json)
 		m.Metadata.Set(store.PartitionKeyMetadata, rec.Provenance.Source+"/"+rec.Provenance.LocalID)
 		m.Metadata.Set(MetaSource, rec.Provenance.Source)
-		recs, msgs = append(recs, store.Encoded{Provenance: rec.Provenance, JSON: payload}), append(msgs, m)
+		recs, msgs = append(recs, store.Encoded{Provenance: rec.Provenance, JSON: it.json}), append(msgs, m)
 	}
 	if err := store.NewSourceRecords(tx).UpsertMany(ctx, recs); err != nil {
 		return err
