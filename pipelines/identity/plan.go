@@ -73,7 +73,8 @@ type plan struct {
 // the record is a possible match. The matching candidates are then taken in order (manual links first, then by
 // score, then oldest first) as long as they hold no two different valid BSNs between them and no manual unlink
 // keeps them apart (a manual link overrides the BSN rule, never a manual unlink); the others go to review as
-// possible matches. Every conflict goes to review, and the best of the possible matches.
+// possible matches. Every conflict goes to review, and the best of the possible matches; when the record links,
+// only a possible match that a rule made one (see ruled).
 func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, j int) bool) plan {
 	p := plan{decision: match.NoMatch}
 	best := make([]int, len(cands))
@@ -182,13 +183,15 @@ func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, 
 
 	// Every conflict goes to review, and the most likely of the possible matches: a record among look-alikes
 	// (twins, a common name and birth year) would otherwise flood the queue with pairs a reviewer settles at once
-	// by deciding the best.
+	// by deciding the best. A record that links is settled: a possible match with another person then goes to
+	// review only when a rule kept it from linking (another BSN, given names or birth dates that differ, a manual
+	// unlink), not when it merely scored below the MATCH threshold, as a namesake does.
 	possible := -1
 	for i, s := range status {
 		switch {
 		case s == match.Conflict:
 			p.reviews = append(p.reviews, review{cand: i, comp: conflict[i], reason: ReasonBSNConflict})
-		case s == match.PossibleMatch && best[i] >= 0:
+		case s == match.PossibleMatch && best[i] >= 0 && (len(p.link) == 0 || ruled(comps[best[i]].out, p.rules[i])):
 			if possible < 0 || score[i] > score[possible] || score[i] == score[possible] && cands[i].rank < cands[possible].rank {
 				possible = i
 			}
@@ -211,6 +214,12 @@ func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, 
 		}
 	}
 	return p
+}
+
+// ruled reports whether a possible match is one by a rule rather than by its score: the comparison scored a
+// MATCH, or a hard rule of the model or of the planner turned it into a possible match.
+func ruled(o match.Outcome, planner match.Rule) bool {
+	return o.Decision == match.Match || o.Rule != match.RuleNone || planner != match.RuleNone
 }
 
 // better reports whether outcome a beats b as a person's best comparison: the stronger decision, then the

@@ -1,5 +1,7 @@
 package match
 
+import "github.com/ketenpoort/ketenpoort/canonical"
+
 // KeyKind is the kind of a blocking key: which attributes it is made of.
 type KeyKind uint8
 
@@ -27,6 +29,13 @@ const (
 	KeyNames
 	// KeyAddressInitial is postcode, house number and first initial.
 	KeyAddressInitial
+	// KeyDayInitials is the day and month of birth with the first codes of the phonetic keys of the first name
+	// (or first voorletter) and of one surname, in either order: it finds records whose names both have typing
+	// errors (a first letter is seldom mistyped), or hold only voorletters, also when the birth year is mistyped.
+	KeyDayInitials
+	// KeyYearFirstInitial is the birth year with the first name and the first code of the phonetic key of one
+	// surname: it finds records with a misspelt surname whose birth date differs within the year or is partial.
+	KeyYearFirstInitial
 )
 
 // keyKindNames are the names of the key kinds.
@@ -38,6 +47,8 @@ var keyKindNames = [...]string{
 	KeyYearSurnameInitial: "year-surname-initial",
 	KeyNames:              "names",
 	KeyAddressInitial:     "address-initial",
+	KeyDayInitials:        "day-initials",
+	KeyYearFirstInitial:   "year-first-initial",
 }
 
 // String returns the kind's name.
@@ -57,7 +68,7 @@ type Key struct {
 }
 
 // maxKeys is the most keys one record has.
-const maxKeys = 24
+const maxKeys = 32
 
 // Keys returns the blocking keys of a person, without duplicates.
 func Keys(f *Features) []Key {
@@ -83,17 +94,26 @@ func AppendKeys(dst []Key, f *Features) []Key {
 		add(Key{KeySKN, newHash(KeySKN).str(f.SKN).sum()})
 	}
 	date := f.Birth.Complete()
+	day := blockDate(f.Birth)
 	year := f.Birth.Year
 	first := f.FirstNamePhonetic
+	initial := firstInitial(f)
 	if date && first != "" {
-		add(Key{KeyBirthName, newHash(KeyBirthName).num(packDate(f.Birth)).str(first).sum()})
+		add(Key{KeyBirthName, newHash(KeyBirthName).num(day).str(first).sum()})
 	}
 	for _, ph := range [4]string{f.SurnamePhonetic, f.PartnerPhonetic, f.HalfPhonetics[0], f.HalfPhonetics[1]} {
 		if ph == "" {
 			continue
 		}
 		if date {
-			add(Key{KeyBirthName, newHash(KeyBirthName).num(packDate(f.Birth)).str(ph).sum()})
+			add(Key{KeyBirthName, newHash(KeyBirthName).num(day).str(ph).sum()})
+			if initial != 0 {
+				x, y := min(initial, ph[0]), max(initial, ph[0])
+				add(Key{KeyDayInitials, newHash(KeyDayInitials).num(day % 10000).byte(x).byte(y).sum()})
+			}
+		}
+		if year != 0 && first != "" {
+			add(Key{KeyYearFirstInitial, newHash(KeyYearFirstInitial).num(year).str(first).byte(ph[0]).sum()})
 		}
 		if year != 0 && f.Initials != "" {
 			add(Key{KeyYearSurnameInitial, newHash(KeyYearSurnameInitial).num(year).str(ph).str(f.Initials[:1]).sum()})
@@ -115,6 +135,29 @@ func AppendKeys(dst []Key, f *Features) []Key {
 			str(f.Initials[:1]).sum()})
 	}
 	return dst
+}
+
+// blockDate writes a complete date as a number for blocking keys, with day and month in ascending order, so that
+// a date with day and month exchanged blocks with the right one.
+func blockDate(d canonical.PartialDate) int {
+	return d.Year*10000 + min(d.Month, d.Day)*100 + max(d.Month, d.Day)
+}
+
+// firstInitial returns the first code of the phonetic key of the first name, or of the first voorletter when
+// only those are known, so that it compares with the first code of a surname's phonetic key (names exchanged);
+// 0 when there is neither.
+func firstInitial(f *Features) byte {
+	if f.FirstNamePhonetic != "" {
+		return f.FirstNamePhonetic[0]
+	}
+	if f.Initials == "" {
+		return 0
+	}
+	var buf [4]byte
+	if k := AppendPhonetic(buf[:0], f.Initials[:1]); len(k) > 0 {
+		return k[0]
+	}
+	return 0
 }
 
 // FNV-1a 64-bit parameters.

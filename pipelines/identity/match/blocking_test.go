@@ -23,6 +23,8 @@ func TestKeys(t *testing.T) {
 	base.Addresses = []canonical.Address{{Postcode: "1234AB", HouseNumber: 12}}
 	married := person("Els", "de", "Vries", "19700101", "")
 	married.Name.PartnerSurname = "Jansen"
+	initialsOnly := person("", "", "Mejiden", "19680512", "")
+	initialsOnly.Name.Initials = "J.P."
 	tests := []struct {
 		name string
 		a, b canonical.Person
@@ -39,7 +41,13 @@ func TestKeys(t *testing.T) {
 		{"year typo", base, person("Jan", "", "van der Meijden", "19780512", ""), KeyNames, true},
 		{"partner name", married, person("Els", "", "Jansen", "19700101", ""), KeyBirthName, true},
 		{"combined name", married, person("Els", "", "Jansen-de Vries", "19710101", ""), KeyNames, true},
+		{"day and month exchanged", base, person("Jan", "", "Meijden", "19681205", ""), KeyBirthName, true},
+		{"typos in both names", base, person("Jna", "", "Mejiden", "19680512", ""), KeyDayInitials, true},
+		{"typos in both names, year mistyped", base, person("Jna", "", "Mejiden", "19780512", ""), KeyDayInitials, true},
+		{"voorletters only, surname typo", base, initialsOnly, KeyDayInitials, true},
+		{"surname typo, day mistyped", base, person("Jan", "", "Mejiden", "19680513", ""), KeyYearFirstInitial, true},
 		{"different person", base, person("Kees", "", "Bakker", "19680512", ""), KeyBirthName, false},
+		{"different initials", base, person("Kees", "", "Bakker", "19680512", ""), KeyDayInitials, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

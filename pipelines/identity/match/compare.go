@@ -38,19 +38,25 @@ const (
 	SurnameElse
 )
 
-// Given-name levels. Name in common means a voornaam other than the first appears in both.
+// Given-name levels. Several exact means two or more voornamen, all equal: far rarer by chance than one. Name in
+// common means a voornaam other than the first appears in both. Initials means one of the two has only voorletters
+// and they agree; first letter means both have voornamen, the first names differ but begin with the same letter
+// (siblings often do; a typing error is at jw-0.80 or above).
 const (
-	GivenExact Level = iota + 1
+	GivenExactSeveral Level = iota + 1
+	GivenExact
 	GivenFirstExact
 	GivenJW92
 	GivenNameInCommon
 	GivenJW80
 	GivenInitials
+	GivenFirstLetter
 	GivenElse
 )
 
-// Birth-date levels. One edit is one digit changed or two adjacent digits exchanged in YYYYMMDD; within range
-// means a partial date whose range holds (or overlaps) the other.
+// Birth-date levels. One edit is one digit changed or two adjacent digits exchanged in YYYYMMDD, or the year off
+// by one or ten with day and month equal (a typing error across a carry: 1989 for 1990); within range means a
+// partial date whose range holds (or overlaps) the other.
 const (
 	BirthExact Level = iota + 1
 	BirthOneEdit
@@ -92,17 +98,18 @@ var attributeNames = [NumAttributes]string{
 
 // levelNames are the names of each attribute's levels in configuration and evidence, index = Level.
 var levelNames = [NumAttributes][]string{
-	AttrSurname:    {"missing", "exact", "name-usage", "swapped", "jw-0.92", "phonetic", "jw-0.80", "else"},
-	AttrGivenNames: {"missing", "exact", "first-exact", "jw-0.92", "name-in-common", "jw-0.80", "initials", "else"},
-	AttrBirthDate:  {"missing", "exact", "one-edit", "day-month-swapped", "within-range", "same-year", "else"},
-	AttrBSN:        {"missing", "equal", "different"},
-	AttrSKN:        {"missing", "equal", "different"},
-	AttrAddress:    {"missing", "exact", "postcode", "else"},
-	AttrGender:     {"missing", "equal", "different"},
+	AttrSurname: {"missing", "exact", "name-usage", "swapped", "jw-0.92", "phonetic", "jw-0.80", "else"},
+	AttrGivenNames: {"missing", "exact-several", "exact", "first-exact", "jw-0.92", "name-in-common", "jw-0.80", "initials",
+		"first-letter", "else"},
+	AttrBirthDate: {"missing", "exact", "one-edit", "day-month-swapped", "within-range", "same-year", "else"},
+	AttrBSN:       {"missing", "equal", "different"},
+	AttrSKN:       {"missing", "equal", "different"},
+	AttrAddress:   {"missing", "exact", "postcode", "else"},
+	AttrGender:    {"missing", "equal", "different"},
 }
 
 // maxLevels is the most levels an attribute has, missing included.
-const maxLevels = 8
+const maxLevels = 10
 
 // String returns the attribute's name as configuration and evidence write it.
 func (a Attribute) String() string {
@@ -183,7 +190,9 @@ func compareSurname(a, b *Features) Level {
 		return SurnameJW92
 	case pa != "" && pa == pb:
 		return SurnamePhonetic
-	case jw >= jwLow:
+	case jw >= jwLow || oneEditApart(ka, kb):
+		// Jaro-Winkler finds no transposition in names of three letters or fewer ("bos", "bso"): one typing
+		// error counts as a weak agreement whatever the length.
 		return SurnameJW80
 	}
 	return SurnameElse
@@ -212,6 +221,9 @@ func compareGiven(a, b *Features) Level {
 	}
 	switch {
 	case a.GivenNames == b.GivenNames:
+		if len(a.FirstName) < len(a.GivenNames) {
+			return GivenExactSeveral
+		}
 		return GivenExact
 	case a.FirstName == b.FirstName:
 		return GivenFirstExact
@@ -222,10 +234,11 @@ func compareGiven(a, b *Features) Level {
 		return GivenJW92
 	case nameInCommon(a.GivenNames, b.GivenNames):
 		return GivenNameInCommon
-	case jw >= jwLow || a.FirstNamePhonetic != "" && a.FirstNamePhonetic == b.FirstNamePhonetic:
+	case jw >= jwLow || a.FirstNamePhonetic != "" && a.FirstNamePhonetic == b.FirstNamePhonetic ||
+		oneEditApart(a.FirstName, b.FirstName):
 		return GivenJW80
-	case initialsAgree(a.Initials, b.Initials):
-		return GivenInitials
+	case a.FirstName[0] == b.FirstName[0]:
+		return GivenFirstLetter
 	}
 	return GivenElse
 }
@@ -317,7 +330,7 @@ func compareBirth(a, b *Features) Level {
 		switch {
 		case da == db:
 			return BirthExact
-		case oneEdit(packDate(da), packDate(db)):
+		case oneEdit(packDate(da), packDate(db)) || da.Month == db.Month && da.Day == db.Day && yearSlip(da.Year, db.Year):
 			return BirthOneEdit
 		case da.Year == db.Year && da.Month == db.Day && da.Day == db.Month:
 			return BirthDayMonthSwapped
@@ -364,6 +377,41 @@ func oneEdit(x, y int) bool {
 	case 2:
 		i := first
 		return i+1 < 8 && dx[i] == dy[i+1] && dx[i+1] == dy[i]
+	}
+	return false
+}
+
+// yearSlip reports whether two years differ by one or by ten, as a mistyped year across a carry does.
+func yearSlip(x, y int) bool {
+	d := x - y
+	return d == 1 || d == -1 || d == 10 || d == -10
+}
+
+// oneEditApart reports whether a and b differ by one typing error: one byte changed, added or dropped, or two
+// adjacent bytes exchanged. Keys are folded to ASCII letters mostly, so bytes stand for letters.
+func oneEditApart(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	switch len(a) - len(b) {
+	case 0:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		if i == len(a) {
+			return false // equal
+		}
+		if a[i+1:] == b[i+1:] {
+			return true // one changed
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case 1:
+		i := 0
+		for i < len(b) && a[i] == b[i] {
+			i++
+		}
+		return a[i+1:] == b[i:]
 	}
 	return false
 }

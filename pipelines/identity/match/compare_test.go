@@ -22,6 +22,8 @@ func TestCompareSurname(t *testing.T) {
 		{"typo", canonical.Name{Surname: "Jansen"}, canonical.Name{Surname: "Jnasen"}, SurnameJW92},
 		{"phonetic", canonical.Name{Surname: "Philips"}, canonical.Name{Surname: "Filips"}, SurnamePhonetic},
 		{"weak", canonical.Name{Surname: "Bakker"}, canonical.Name{Surname: "Backers"}, SurnameJW80},
+		{"short name, letters exchanged", canonical.Name{Surname: "Bos"}, canonical.Name{Surname: "Bso"}, SurnameJW80},
+		{"short name, letter changed", canonical.Name{SurnamePrefix: "de", Surname: "Wit"}, canonical.Name{SurnamePrefix: "de", Surname: "Wot"}, SurnameJW80},
 		{"different", canonical.Name{Surname: "Jansen"}, canonical.Name{Surname: "Bakker"}, SurnameElse},
 		{"missing", canonical.Name{Surname: "Jansen"}, canonical.Name{}, LevelMissing},
 	}
@@ -45,7 +47,8 @@ func TestCompareGivenNames(t *testing.T) {
 		a, b canonical.Name
 		want Level
 	}{
-		{"exact", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{GivenNames: "jan  pieter"}, GivenExact},
+		{"exact", canonical.Name{GivenNames: "Jan"}, canonical.Name{GivenNames: "jan"}, GivenExact},
+		{"several exact", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{GivenNames: "jan  pieter"}, GivenExactSeveral},
 		{"first exact", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{GivenNames: "Jan"}, GivenFirstExact},
 		{"typo", canonical.Name{GivenNames: "Johannes"}, canonical.Name{GivenNames: "Johanes"}, GivenJW92},
 		{"second name used", canonical.Name{GivenNames: "Johannes Petrus"}, canonical.Name{GivenNames: "Petrus"}, GivenNameInCommon},
@@ -53,6 +56,8 @@ func TestCompareGivenNames(t *testing.T) {
 		{"phonetic", canonical.Name{GivenNames: "Christiaan"}, canonical.Name{GivenNames: "Kristiaan"}, GivenJW80},
 		{"initials only", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{Initials: "J."}, GivenInitials},
 		{"initials disagree", canonical.Name{GivenNames: "Jan Pieter"}, canonical.Name{Initials: "K."}, GivenElse},
+		{"short name, one typing error", canonical.Name{GivenNames: "Tim"}, canonical.Name{GivenNames: "Tmi"}, GivenJW80},
+		{"sibling, same first letter", canonical.Name{GivenNames: "Sanne"}, canonical.Name{GivenNames: "Sophie"}, GivenFirstLetter},
 		{"different", canonical.Name{GivenNames: "Jan"}, canonical.Name{GivenNames: "Kees"}, GivenElse},
 		{"missing", canonical.Name{GivenNames: "Jan"}, canonical.Name{}, LevelMissing},
 	}
@@ -86,6 +91,9 @@ func TestCompareBirthDate(t *testing.T) {
 		{"19680512", "19680513", BirthOneEdit},
 		{"19680512", "19860512", BirthOneEdit}, // adjacent digits of the year exchanged
 		{"19680512", "19580612", BirthElse},    // two digits changed
+		{"19890512", "19900512", BirthOneEdit}, // the year off by one across a carry
+		{"19940720", "20040720", BirthOneEdit}, // the year off by ten across a carry
+		{"19890512", "19910512", BirthElse},
 		{"19680512", "19680521", BirthOneEdit},
 		{"19680512", "19681205", BirthDayMonthSwapped},
 		{"19680512", "19680000", BirthWithinRange},
@@ -145,5 +153,34 @@ func TestCompareAllocs(t *testing.T) {
 	b := Prepare(person("Jan", "", "Meyden", "19680521", ""))
 	if n := testing.AllocsPerRun(100, func() { _ = Compare(&a, &b) }); n != 0 {
 		t.Errorf("Compare allocates %.0f times, want 0", n)
+	}
+}
+
+func TestOneEditApart(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"bos", "bos", false},
+		{"bos", "bso", true},
+		{"bos", "vos", true},
+		{"bos", "bis", true},
+		{"bos", "bo", true},
+		{"bos", "boss", true},
+		{"bos", "obs", true},
+		{"bos", "sob", false},
+		{"bos", "b", false},
+		{"wit", "wot", true},
+		{"", "a", true},
+		{"jansen", "jasnen", true},
+		{"jansen", "jasnne", false},
+	}
+	for _, tt := range tests {
+		if got := oneEditApart(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEditApart(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := oneEditApart(tt.b, tt.a); got != tt.want {
+			t.Errorf("oneEditApart(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
 	}
 }

@@ -91,6 +91,13 @@ func Prepare(p canonical.Person) Features {
 	}
 
 	f.GivenNames = givenKey(n.GivenNames)
+	if onlyLetters(f.GivenNames) {
+		// Voorletters written where the voornamen belong ("J.P."): they are initials, not names.
+		f.GivenNames = ""
+		if n.Initials == "" {
+			n.Initials = n.GivenNames
+		}
+	}
 	if i := strings.IndexByte(f.GivenNames, ' '); i >= 0 {
 		f.FirstName = f.GivenNames[:i]
 	} else {
@@ -188,6 +195,19 @@ func givenKey(s string) string {
 		}
 	}
 	return string(ijToY(out))
+}
+
+// onlyLetters reports whether the space-separated keys of given are all one letter long (and there is one).
+func onlyLetters(given string) bool {
+	if given == "" {
+		return false
+	}
+	for _, w := range strings.Fields(given) {
+		if utf8.RuneCountInString(w) > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // ijToY rewrites each "ij" in b as "y", in place.

@@ -56,6 +56,17 @@ func TestPrepare(t *testing.T) {
 	}
 }
 
+func TestPrepareVoorlettersAsGivenNames(t *testing.T) {
+	f := Prepare(person("J.P.", "", "Jansen", "", ""))
+	if f.GivenNames != "" || f.FirstName != "" || f.Initials != "jp" {
+		t.Errorf("given names %q, first name %q, initials %q; want none, none, \"jp\"", f.GivenNames, f.FirstName, f.Initials)
+	}
+	g := Prepare(person("Jan Pieter", "", "Jansen", "", ""))
+	if got := Compare(&f, &g)[AttrGivenNames]; got != GivenInitials {
+		t.Errorf("voorletters against voornamen: %s, want initials", AttrGivenNames.LevelName(got))
+	}
+}
+
 func TestPrepareNames(t *testing.T) {
 	tests := []struct {
 		name                string

@@ -67,13 +67,15 @@ var defaultLevels = [NumAttributes][]MU{
 		SurnameElse:      {M: 0.024, U: 0.975},
 	},
 	AttrGivenNames: {
-		GivenExact:        {M: 0.70, U: 0.002},
-		GivenFirstExact:   {M: 0.18, U: 0.006},
+		GivenExactSeveral: {M: 0.12, U: 0.00002},
+		GivenExact:        {M: 0.60, U: 0.002},
+		GivenFirstExact:   {M: 0.16, U: 0.006},
 		GivenJW92:         {M: 0.04, U: 0.002},
 		GivenNameInCommon: {M: 0.02, U: 0.002},
 		GivenJW80:         {M: 0.025, U: 0.03},
-		GivenInitials:     {M: 0.02, U: 0.05},
-		GivenElse:         {M: 0.015, U: 0.908},
+		GivenInitials:     {M: 0.02, U: 0.003},
+		GivenFirstLetter:  {M: 0.003, U: 0.05},
+		GivenElse:         {M: 0.012, U: 0.905},
 	},
 	AttrBirthDate: {
 		BirthExact:           {M: 0.88, U: 0.00004},
@@ -273,8 +275,8 @@ const (
 	RuleDifferentBSN Rule = "different-bsn"
 	// RuleSameBSNDifferentPerson: one valid BSN on records whose birth dates and names disagree is a conflict.
 	RuleSameBSNDifferentPerson Rule = "same-bsn-different-person"
-	// RuleGivenNamesDiffer: without a shared identifier, records whose given names disagree entirely (twins,
-	// siblings) are at most a possible match.
+	// RuleGivenNamesDiffer: without a shared identifier, records whose given names disagree (twins, siblings),
+	// all but the first letter, are at most a possible match.
 	RuleGivenNamesDiffer Rule = "given-names-differ"
 	// RuleBirthDatesDiffer: without a shared identifier, records with complete birth dates that disagree beyond
 	// a typing error (parent and child of one name) are at most a possible match.
@@ -403,7 +405,7 @@ func (m *Model) Decide(c Comparison) Outcome {
 		return o
 	}
 	switch {
-	case c[AttrGivenNames] == GivenElse:
+	case c[AttrGivenNames] == GivenElse || c[AttrGivenNames] == GivenFirstLetter:
 		o.Decision, o.Rule = PossibleMatch, RuleGivenNamesDiffer
 	case c[AttrBirthDate] == BirthElse:
 		o.Decision, o.Rule = PossibleMatch, RuleBirthDatesDiffer

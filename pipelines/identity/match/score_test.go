@@ -135,7 +135,7 @@ func TestDecide(t *testing.T) {
 			Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenFirstExact, AttrBirthDate: BirthOneEdit, AttrAddress: AddressExact},
 			PossibleMatch, RuleDifferentBSN},
 		{"different bsn, siblings at one address",
-			Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenInitials, AttrBirthDate: BirthSameYear, AttrAddress: AddressExact},
+			Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenFirstLetter, AttrBirthDate: BirthSameYear, AttrAddress: AddressExact},
 			NoMatch, RuleDifferentBSN},
 		{"same bsn, different person",
 			Comparison{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse}, Conflict, RuleSameBSNDifferentPerson},
@@ -148,6 +148,8 @@ func TestDecide(t *testing.T) {
 			PossibleMatch, RuleGivenNamesDiffer},
 		{"father and son", Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse, AttrAddress: AddressExact, AttrGender: GenderEqual},
 			PossibleMatch, RuleBirthDatesDiffer},
+		{"twins whose names begin alike", Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenFirstLetter, AttrBirthDate: BirthExact, AttrAddress: AddressExact, AttrGender: GenderEqual},
+			PossibleMatch, RuleGivenNamesDiffer},
 		{"twins with one skn", Comparison{AttrSKN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact},
 			Match, RuleNone},
 	}
