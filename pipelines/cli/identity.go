@@ -11,9 +11,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -235,7 +238,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 }
 
 // storedPersons yields the persons of the stored records of the given sources (nil: all), in the order they were
-// stored.
+// stored. Records are decoded in parallel, a chunk at a time.
 func storedPersons(ctx context.Context, pool *pgxpool.Pool, sources []string) func(yield func(canonical.Person, error) bool) {
 	return func(yield func(canonical.Person, error) bool) {
 		rows, err := pool.Query(ctx, `SELECT record FROM source_records WHERE $1::text[] IS NULL OR source = ANY($1)
@@ -245,26 +248,59 @@ func storedPersons(ctx context.Context, pool *pgxpool.Pool, sources []string) fu
 			return
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var b []byte
-			if err := rows.Scan(&b); err != nil {
-				yield(canonical.Person{}, err)
-				return
+		type doc struct {
+			raw     []byte
+			persons []canonical.Person
+			err     error
+		}
+		const chunk = 4096
+		workers := runtime.NumCPU()
+		docs := make([]doc, 0, chunk)
+		decode := func() {
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := w; i < len(docs); i += workers {
+						var rec struct {
+							Persons []canonical.Person `json:"persons"`
+						}
+						docs[i].err = json.Unmarshal(docs[i].raw, &rec)
+						docs[i].persons = rec.Persons
+					}
+				}()
 			}
-			var rec canonical.Record
-			if err := json.Unmarshal(b, &rec); err != nil {
-				yield(canonical.Person{}, err)
-				return
-			}
-			for _, p := range rec.Persons {
-				if !yield(p, nil) {
-					return
+			wg.Wait()
+		}
+		flush := func() bool {
+			decode()
+			for _, d := range docs {
+				if d.err != nil {
+					yield(canonical.Person{}, d.err)
+					return false
 				}
+				for _, p := range d.persons {
+					if !yield(p, nil) {
+						return false
+					}
+				}
+			}
+			docs = docs[:0]
+			return true
+		}
+		for rows.Next() {
+			// The raw bytes are only valid until the next row: keep a copy.
+			docs = append(docs, doc{raw: slices.Clone(rows.RawValues()[0])})
+			if len(docs) == chunk && !flush() {
+				return
 			}
 		}
 		if err := rows.Err(); err != nil {
 			yield(canonical.Person{}, err)
+			return
 		}
+		flush()
 	}
 }
 

@@ -83,7 +83,7 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	if nonEmpty {
 		return stats, fmt.Errorf("backfill: %w", ErrIndexNotEmpty)
 	}
-	_, err = conn.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS identity_backfill_staging (ord int4 NOT NULL, person jsonb NOT NULL, features bytea NOT NULL);
+	_, err = conn.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS identity_backfill_staging (ord int4 NOT NULL, person json NOT NULL, features bytea NOT NULL);
 		CREATE TEMP TABLE IF NOT EXISTS identity_backfill_assign (ord int4 NOT NULL, source text NOT NULL, local_id text NOT NULL,
 			person_id text NOT NULL, decision text NOT NULL, score float8 NOT NULL);
 		TRUNCATE identity_backfill_staging, identity_backfill_assign`)

@@ -540,3 +540,43 @@ func TestRelayConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestOutboxOrderLargeBatches mixes batches written with COPY and small ones written with INSERT in one
+// transaction: the topic must receive them in the order written.
+func TestOutboxOrderLargeBatches(t *testing.T) {
+	pool := newPool(t, false)
+	c := newCollector(t, "a")
+	startRelay(t, pool, RelayConfig{Publisher: c.pubsub, BatchSize: 90})
+
+	var want []string
+	ctx := context.Background()
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		ob := NewOutbox(pool)
+		for round, size := range []int{copyThreshold + 36, 3, copyThreshold, 1, 2 * copyThreshold} {
+			var ms []*message.Message
+			for i := range size {
+				p := fmt.Sprintf("%d-%03d", round, i)
+				ms = append(ms, msg("k", p))
+				want = append(want, p)
+			}
+			if err := ob.Add(ctx, tx, "a", ms...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.waitFor(t, "all messages", func(got []received) bool { return len(got) >= len(want) })
+	var have []string
+	for _, r := range got {
+		have = append(have, r.payload)
+		if r.key != "k" {
+			t.Fatalf("message %s lost its partition key: %q", r.payload, r.key)
+		}
+	}
+	if strings.Join(have, ",") != strings.Join(want, ",") {
+		t.Errorf("received %d messages out of order or duplicated, want %d in order", len(have), len(want))
+	}
+}

@@ -80,7 +80,7 @@ func (s *SourceRecords) UpsertMany(ctx context.Context, recs []Encoded) error {
 		docs, msgIDs, received = append(docs, string(r.JSON)), append(msgIDs, p.MessageID), append(received, p.ReceivedAt)
 	}
 	_, err := s.q.Exec(ctx, `INSERT INTO source_records (source, local_id, partner, record, message_id, received_at)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::text[], $6::timestamptz[])
 		ON CONFLICT (source, local_id) DO UPDATE
 		SET partner = EXCLUDED.partner, record = EXCLUDED.record, message_id = EXCLUDED.message_id,
 		    received_at = EXCLUDED.received_at, updated_at = now()
