@@ -15,6 +15,15 @@ type Sink interface {
 	Reject(ctx context.Context, r Rejection) error
 }
 
+// ColumnSink is a Sink that also takes row records (CSV rows) as their columns, without the tree: Record.Root
+// nil and Record.Columns set. An adapter that reads rows discovers it by type assertion; every other sink gets
+// the tree. The sink, and whatever it passes a record on to, calls Record.Tree where it needs the tree.
+type ColumnSink interface {
+	Sink
+	// TakesColumns reports whether the sink takes row records as their columns.
+	TakesColumns() bool
+}
+
 // Reader reads an input as a stream and hands every record in it to a sink, whole or as a rejection. An error
 // returned by Read means the input as a whole could not be read (not XML at all, truncated, a syntax error
 // after which no record boundary can be found); the error names where. Records emitted before such an error

@@ -152,3 +152,30 @@ func TestEnvPath(t *testing.T) {
 		t.Errorf("Path = %q", got)
 	}
 }
+
+// TestRecordTree: a record of columns builds the tree a row record has, once; a record with a tree keeps it.
+func TestRecordTree(t *testing.T) {
+	rec := adapters.Record{Columns: &adapters.Columns{Name: "row", Line: 4, Names: []string{"a", "b", "a"}, Values: []string{"1", " x ", ""}}}
+	root := rec.Tree()
+	if root == nil || root != rec.Root || rec.Tree() != root {
+		t.Fatalf("Tree = %v, Root = %v: want it built once and kept", root, rec.Root)
+	}
+	if root.Name != "row" || root.Line != 4 || len(root.Children) != 3 {
+		t.Fatalf("root = %+v", root)
+	}
+	for i, c := range root.Children {
+		if c.Name != rec.Columns.Names[i] || c.Text != rec.Columns.Values[i] || c.Line != 4 || len(c.Children) != 0 {
+			t.Errorf("child %d = %+v", i, c)
+		}
+	}
+	if v, _ := root.Value("a"); v != "1" {
+		t.Errorf("first a = %q", v)
+	}
+	tree := &adapters.Node{Name: "x"}
+	if got := (&adapters.Record{Root: tree}).Tree(); got != tree {
+		t.Errorf("Tree of a record with a tree = %v", got)
+	}
+	if got := (&adapters.Record{}).Tree(); got != nil {
+		t.Errorf("Tree of an empty record = %v", got)
+	}
+}

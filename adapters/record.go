@@ -17,11 +17,47 @@ type Record struct {
 	// Raw holds the record's bytes as they were received, in the input's own encoding.
 	Raw []byte
 	// Root is the record as a tree of named nodes. Every generic adapter produces the same shape, so one mapping
-	// language serves them all: XML elements and attributes ("@name"), CSV columns, fixed-width fields.
+	// language serves them all: XML elements and attributes ("@name"), CSV columns, fixed-width fields. It is
+	// nil only in a record given to a ColumnSink as Columns; Tree builds it then.
 	Root *Node
+	// Columns is a row record (a CSV row) as its columns, without the tree, set instead of Root for a sink that
+	// takes that (ColumnSink): the tree of a row is most of what reading it allocates.
+	Columns *Columns
 	// Findings are schema errors accepted because the source validates leniently, and other remarks on the
 	// record's quality.
 	Findings []canonical.Finding
+}
+
+// Tree returns the record's tree: Root, built from Columns first when the record came without it.
+func (r *Record) Tree() *Node {
+	if r.Root == nil && r.Columns != nil {
+		r.Root = r.Columns.Tree()
+	}
+	return r.Root
+}
+
+// Columns is a row of named columns: what the tree of a row record holds, without the tree. All rows of an
+// input share one Names slice.
+type Columns struct {
+	// Name is the name of the record's root node; Line the line the row starts on.
+	Name string
+	Line int
+	// Names are the column names in order, Values the row's values, one for each name, kept as received.
+	Names, Values []string
+}
+
+// Tree builds the row's tree: a root named Name with one child for each column, named by its name and holding
+// its value, in order, all on Line.
+func (c *Columns) Tree() *Node {
+	nodes := make([]Node, len(c.Values)+1)
+	children := make([]*Node, len(c.Values))
+	for i, v := range c.Values {
+		n := &nodes[i+1]
+		n.Name, n.Text, n.Line = c.Names[i], v, c.Line
+		children[i] = n
+	}
+	nodes[0].Name, nodes[0].Line, nodes[0].Children = c.Name, c.Line, children
+	return &nodes[0]
 }
 
 // Position says where a record, or a problem in one, is in the input.

@@ -3,11 +3,11 @@ package mappings
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/ketenpoort/ketenpoort/adapters"
 	"github.com/ketenpoort/ketenpoort/canonical"
@@ -31,7 +31,16 @@ const (
 // BSN, a malformed postcode). When rules fail, Map returns an *Error, or Errors when several failed, and no
 // record: a record maps whole or not at all.
 func (m *Mapping) Map(rec adapters.Record, prov canonical.Provenance) (canonical.Record, error) {
-	if rec.Root == nil {
+	root, row := rec.Root, (*adapters.Columns)(nil)
+	if root == nil && rec.Columns != nil {
+		// A mapping that reads only columns maps them as they are; any other needs the tree.
+		if m.flat {
+			row = rec.Columns
+		} else {
+			root = rec.Tree()
+		}
+	}
+	if root == nil && row == nil {
 		return canonical.Record{}, &Error{File: m.file, Rule: "record", Position: rec.Position, Err: ErrNoTree}
 	}
 	s := statePool.Get().(*mapState)
@@ -47,7 +56,11 @@ func (m *Mapping) Map(rec adapters.Record, prov canonical.Provenance) (canonical
 	if len(rec.Findings) > 0 {
 		s.out.Findings = append(s.out.Findings, rec.Findings...)
 	}
-	s.root = scope{node: rec.Root, root: rec.Root}
+	if row != nil {
+		s.root = scope{row: row, cols: s.cols.ofRow(m, row)}
+	} else {
+		s.root = scope{node: root, root: root, cols: s.cols.of(m, root)}
+	}
 	if m.localID != nil {
 		if v, ok := s.eval(m.localID, &s.root); ok {
 			prov.LocalID = v
@@ -56,7 +69,7 @@ func (m *Mapping) Map(rec adapters.Record, prov canonical.Provenance) (canonical
 	s.prov = prov
 	s.out.Provenance = prov
 	for _, b := range m.lists {
-		s.runList(b, s.outVal, &s.root)
+		s.runList(b, unsafe.Pointer(&s.out), &s.root)
 	}
 	switch len(s.errs) {
 	case 0:
@@ -69,41 +82,45 @@ func (m *Mapping) Map(rec adapters.Record, prov canonical.Provenance) (canonical
 
 // statePool keeps mapStates between calls: a state holds the record being built and is large, so Map would
 // otherwise allocate one for each record.
-var statePool = sync.Pool{New: func() any {
-	s := &mapState{}
-	s.provVal = reflect.ValueOf(&s.prov).Elem()
-	s.outVal = reflect.ValueOf(&s.out).Elem()
-	return s
-}}
+var statePool = sync.Pool{New: func() any { return &mapState{} }}
 
 // mapState is the work of one Map call.
 type mapState struct {
-	m       *Mapping
-	pos     adapters.Position
-	prov    canonical.Provenance
-	provVal reflect.Value // prov, to copy into elements without boxing it each time
-	out     canonical.Record
-	outVal  reflect.Value // out, the root the lists append to
-	root    scope
-	errs    Errors
+	m    *Mapping
+	pos  adapters.Position
+	prov canonical.Provenance
+	out  canonical.Record
+	root scope
+	errs Errors
+	cols columns
+	// rooms hold the elements of the records' lists, allocated a few at a time.
+	rooms rooms
+	// dates and flags are room for the values of date and yes/no fields, taken one by one: a mapped record
+	// refers to its own, which are never handed out again.
+	dates []canonical.PartialDate
+	flags []bool
 }
 
-// release clears the state, keeping nothing of the record, and returns it to the pool.
+// release clears the state, keeping nothing of the record, and returns it to the pool. The record built is
+// cleared field by field: its lists, without the whole of it.
 func (s *mapState) release() {
-	s.m, s.pos, s.prov, s.out, s.root = nil, adapters.Position{}, canonical.Provenance{}, canonical.Record{}, scope{}
+	s.m, s.pos, s.prov, s.root = nil, adapters.Position{}, canonical.Provenance{}, scope{}
+	s.out.Provenance = canonical.Provenance{}
+	s.out.Persons, s.out.Cases, s.out.Partners, s.out.Findings = nil, nil, nil, nil
+	s.cols.done()
 	clear(s.errs)
 	s.errs = s.errs[:0]
 	statePool.Put(s)
 }
 
 // runList builds the block's elements in the scope and appends them to the parent's list.
-func (s *mapState) runList(b *block, parent reflect.Value, sc *scope) bool {
+func (s *mapState) runList(b *block, parent unsafe.Pointer, sc *scope) bool {
 	if b.foreach == nil {
 		return holds(b.when, sc) && s.appendElem(b, parent, sc)
 	}
 	any := false
 	for i, n := range sc.all(b.foreach) {
-		c := &scope{node: n, root: sc.root, parent: sc, step: b.foreach.raw, index: i + 1}
+		c := &scope{node: n, root: sc.root, cols: sc.cols, parent: sc, step: b.foreach.raw, index: i + 1}
 		if holds(b.when, c) && s.appendElem(b, parent, c) {
 			any = true
 		}
@@ -113,36 +130,33 @@ func (s *mapState) runList(b *block, parent reflect.Value, sc *scope) bool {
 
 // appendElem fills a new element in place at the end of the parent's list, and takes it back off when no rule
 // set anything in it.
-func (s *mapState) appendElem(b *block, parent reflect.Value, sc *scope) bool {
-	list := b.list.locate(parent)
-	n := list.Len()
-	grow(list)
-	if s.fill(b, list.Index(n), sc) {
+func (s *mapState) appendElem(b *block, parent unsafe.Pointer, sc *scope) bool {
+	list := b.list.locate(&s.rooms, parent)
+	if s.fill(b, b.list.list.push(&s.rooms, list), sc) {
 		return true
 	}
-	list.Index(n).SetZero()
-	list.SetLen(n)
+	b.list.list.pop(list)
 	return false
 }
 
-// fill runs a block's rules on a new element and reports whether any rule set something: an element nothing
-// was found for is left out.
-func (s *mapState) fill(b *block, elem reflect.Value, sc *scope) bool {
+// fill runs a block's rules on a new element, which points to a value of the block's type, and reports whether
+// any rule set something: an element nothing was found for is left out.
+func (s *mapState) fill(b *block, elem unsafe.Pointer, sc *scope) bool {
 	if b.provIndex >= 0 {
-		pv := elem.Field(b.provIndex)
-		pv.Set(s.provVal)
+		pv := (*canonical.Provenance)(unsafe.Add(elem, b.provOffset))
+		*pv = s.prov
 		if b.id != nil {
 			if v, ok := s.eval(b.id, sc); ok {
-				pv.Addr().Interface().(*canonical.Provenance).LocalID = v
+				pv.LocalID = v
 			}
 		}
 	}
 	set := false
 	for _, r := range b.rules {
-		if !holds(r.when, sc) {
+		if len(r.when) > 0 && !holds(r.when, sc) {
 			continue
 		}
-		if r.tgt.kind == leafStrings && len(r.from) == 1 {
+		if r.kind == leafStrings && len(r.from) == 1 {
 			if s.setAll(r, elem, sc) {
 				set = true
 			}
@@ -152,7 +166,11 @@ func (s *mapState) fill(b *block, elem reflect.Value, sc *scope) bool {
 		if !ok {
 			continue
 		}
-		if s.set(r, elem, v, sc) {
+		if r.plain {
+			// What set does for such a rule, without its cases.
+			*(*string)(unsafe.Add(elem, r.offset)) = v
+			set = true
+		} else if s.set(r, elem, v, sc) {
 			set = true
 		}
 	}
@@ -162,22 +180,31 @@ func (s *mapState) fill(b *block, elem reflect.Value, sc *scope) bool {
 		}
 	}
 	if b.person != nil && holds(b.person.when, sc) {
-		pe := reflect.New(typePerson).Elem()
-		if s.fill(b.person, pe, sc) {
-			p := pe.Interface().(canonical.Person)
-			s.out.Persons = append(s.out.Persons, p)
-			elem.Field(b.personIndex).SetString(p.Provenance.LocalID)
+		// The person is built in place at the end of the record's persons: nothing else adds a person while it
+		// is filled, a person having no involvements.
+		persons := unsafe.Pointer(&s.out.Persons)
+		if s.fill(b.person, personOps.push(&s.rooms, persons), sc) {
+			p := &s.out.Persons[len(s.out.Persons)-1]
+			*(*string)(unsafe.Add(elem, b.personOffset)) = p.Provenance.LocalID
 			set = true
+		} else {
+			personOps.pop(persons)
 		}
 	}
 	if set && b.typ == typeIdentifier {
-		id := elem.Addr().Interface().(*canonical.Identifier)
+		id := (*canonical.Identifier)(elem)
 		if id.Scheme == canonical.SchemeBSN {
-			s.bsn(id, sc.fieldPath(""))
+			*id = s.bsn(*id, "", sc)
 		}
 	}
 	return set
 }
+
+// personOps and identifierOps are the operations on lists of persons and identifiers.
+var (
+	personOps     = opsOf(typePerson)
+	identifierOps = opsOf(typeIdentifier)
+)
 
 // eval reads a rule's value: the source field(s) or constant, the default when absent, then the transforms and
 // the pattern. It reports false when there is no value (recording an error for a required one).
@@ -188,6 +215,15 @@ func (s *mapState) eval(r *rule, sc *scope) (string, bool) {
 	case r.constant != nil:
 		v, present = *r.constant, *r.constant != ""
 	case len(r.from) == 1:
+		if c := sc.cols; r.col > 0 && c != nil && (r.abs || sc.node == sc.root) {
+			// sc.read of a column read before in this record, written out: the most frequent read.
+			if cr := &c.reads[r.col-1]; cr.gen == c.gen && cr.ok {
+				v, present = c.text(c.index[r.col-1])[cr.from:cr.to], true
+				break
+			}
+			v, _, present = c.load(r.col - 1)
+			break
+		}
 		v, _, present = sc.read(&r.from[0])
 	default:
 		var b strings.Builder
@@ -204,20 +240,23 @@ func (s *mapState) eval(r *rule, sc *scope) (string, bool) {
 		}
 		v = b.String()
 	}
-	if !present {
+	switch {
+	case !present:
 		return s.missing(r, sc)
+	case r.bare:
+		return v, true
 	}
 	return s.process(r, sc, v)
 }
 
 // setAll appends every value a list-of-values rule's path leads to, each through the transforms.
-func (s *mapState) setAll(r *rule, elem reflect.Value, sc *scope) bool {
+func (s *mapState) setAll(r *rule, elem unsafe.Pointer, sc *scope) bool {
 	set := false
-	sc.each(&r.from[0], func(n *adapters.Node) {
-		if noValue(n) {
+	sc.eachText(&r.from[0], func(text string, noValue bool) {
+		if noValue {
 			return
 		}
-		v := strings.TrimSpace(n.Text)
+		v := trimSpace(text)
 		if v == "" {
 			return
 		}
@@ -292,19 +331,19 @@ func (s *mapState) fail(r *rule, sc *scope, line int, err error) {
 }
 
 // set writes a value to the rule's target in elem and reports whether it did.
-func (s *mapState) set(r *rule, elem reflect.Value, v string, sc *scope) bool {
+func (s *mapState) set(r *rule, elem unsafe.Pointer, v string, sc *scope) bool {
 	t := r.tgt
 	switch t.kind {
 	case leafIdentifier:
-		ids := t.locate(elem).Addr().Interface().(*[]canonical.Identifier)
+		ids := (*[]canonical.Identifier)(t.locate(&s.rooms, elem))
 		id := canonical.Identifier{Scheme: t.scheme, Issuer: r.issuer, Value: v}
 		if t.scheme == canonical.SchemeBSN {
-			s.bsn(&id, sc.fieldPath(r.fromRaw))
+			id = s.bsn(id, r.fromRaw, sc)
 		}
-		*ids = append(*ids, id)
+		*(*canonical.Identifier)(identifierOps.push(&s.rooms, unsafe.Pointer(ids))) = id
 		return true
 	case leafStrings:
-		list := t.locate(elem).Addr().Interface().(*[]string)
+		list := (*[]string)(t.locate(&s.rooms, elem))
 		if r.split == "" {
 			*list = append(*list, v)
 			return true
@@ -327,13 +366,13 @@ func (s *mapState) set(r *rule, elem reflect.Value, v string, sc *scope) bool {
 			if surname == "" {
 				return false
 			}
-			t.locate(elem).SetString(surname)
+			*(*string)(t.locate(&s.rooms, elem)) = surname
 			if prefix != "" {
-				t.prefix.locate(elem).SetString(prefix)
+				*(*string)(t.prefix.locate(&s.rooms, elem)) = prefix
 			}
 			return true
 		}
-		if !t.allows(v) {
+		if !r.fitted && !t.allows(v) {
 			s.invalid(r, sc, errorf(ErrInvalidValue, "value of '%s' is not one of %s", sc.fieldPath(r.fromRaw), strings.Join(t.enum, ", ")))
 			return false
 		}
@@ -346,7 +385,7 @@ func (s *mapState) set(r *rule, elem reflect.Value, v string, sc *scope) bool {
 			}
 			v = pc
 		}
-		t.locate(elem).SetString(v)
+		*(*string)(t.locate(&s.rooms, elem)) = v
 		return true
 	}
 	if r.houseNumber {
@@ -355,37 +394,44 @@ func (s *mapState) set(r *rule, elem reflect.Value, v string, sc *scope) bool {
 			s.invalid(r, sc, errorf(ErrInvalidValue, "value of '%s' is not a house number", sc.fieldPath(r.fromRaw)))
 			return false
 		}
-		t.locate(elem).SetInt(int64(n))
+		*(*int)(t.locate(&s.rooms, elem)) = n
 		if letter != "" {
-			t.letter.locate(elem).SetString(letter)
+			*(*string)(t.letter.locate(&s.rooms, elem)) = letter
 		}
 		if addition != "" {
-			t.addition.locate(elem).SetString(addition)
+			*(*string)(t.addition.locate(&s.rooms, elem)) = addition
 		}
 		return true
 	}
-	if err := r.convert(t.locate(elem), v); err != nil {
+	if err := r.convert(s, t.locate(&s.rooms, elem), v); err != nil {
 		s.invalid(r, sc, errorf(ErrInvalidValue, "value of '%s' %v", sc.fieldPath(r.fromRaw), err))
 		return false
 	}
 	return true
 }
 
-// convert writes v into an int, date or yes/no field.
-func (r *rule) convert(f reflect.Value, v string) error {
+// convert writes v into the int, date or yes/no field at f. The date and the flag are taken from s's room, or
+// allocated when s is nil.
+func (r *rule) convert(s *mapState, f unsafe.Pointer, v string) error {
 	switch r.tgt.kind {
 	case leafInt:
 		n, err := strconv.Atoi(v)
 		if err != nil {
 			return errors.New("is not an integer")
 		}
-		f.SetInt(int64(n))
+		*(*int)(f) = n
 	case leafDate:
 		var d canonical.PartialDate
 		var err error
-		if r.date != "" {
+		ok := false
+		if r.layout != nil {
+			d, ok = r.layout.parse(v)
+		}
+		switch {
+		case ok:
+		case r.date != "":
 			d, err = canonical.ParseDateLayout(v, r.date)
-		} else {
+		default:
 			d, err = canonical.ParseDate(v)
 		}
 		if err != nil {
@@ -397,7 +443,7 @@ func (r *rule) convert(f reflect.Value, v string) error {
 		if d.IsZero() {
 			return nil
 		}
-		f.Set(reflect.ValueOf(&d))
+		*(**canonical.PartialDate)(f) = s.newDate(d)
 	case leafBool:
 		var b bool
 		switch {
@@ -407,9 +453,39 @@ func (r *rule) convert(f reflect.Value, v string) error {
 		default:
 			return fmt.Errorf("is not one of %s / %s", strings.Join(r.boolTrue, ", "), strings.Join(r.boolFalse, ", "))
 		}
-		f.Set(reflect.ValueOf(&b))
+		*(**bool)(f) = s.newFlag(b)
 	}
 	return nil
+}
+
+// newDate returns a new date holding d.
+func (s *mapState) newDate(d canonical.PartialDate) *canonical.PartialDate {
+	if s == nil {
+		p := new(canonical.PartialDate)
+		*p = d
+		return p
+	}
+	if len(s.dates) == 0 {
+		s.dates = make([]canonical.PartialDate, 64)
+	}
+	p := &s.dates[0]
+	*p, s.dates = d, s.dates[1:]
+	return p
+}
+
+// newFlag returns a new yes/no value holding b.
+func (s *mapState) newFlag(b bool) *bool {
+	if s == nil {
+		p := new(bool)
+		*p = b
+		return p
+	}
+	if len(s.flags) == 0 {
+		s.flags = make([]bool, 64)
+	}
+	p := &s.flags[0]
+	*p, s.flags = b, s.flags[1:]
+	return p
 }
 
 func containsFold(list []string, s string) bool {
@@ -421,16 +497,45 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// bsn normalises a BSN identifier; one that fails is kept, marked invalid, with a finding.
-func (s *mapState) bsn(id *canonical.Identifier, path string) {
-	norm, f := canonical.BSNIdentifier(id.Value, path)
+// bsn normalises a BSN identifier; one that fails is kept, marked invalid, with a finding naming the field the
+// rule read (from, in the scope).
+func (s *mapState) bsn(id canonical.Identifier, from string, sc *scope) canonical.Identifier {
+	if validBSN(id.Value) {
+		// canonical.BSNIdentifier would give it back as it is, valid, only as a copy.
+		id.Invalid = false
+		return id
+	}
+	norm, f := canonical.BSNIdentifier(id.Value, "")
 	if norm.Value == "" {
-		return
+		return id
 	}
 	id.Value, id.Invalid = norm.Value, norm.Invalid
 	if f != nil {
+		f.Path = sc.fieldPath(from)
 		s.out.Findings = append(s.out.Findings, *f)
 	}
+	return id
+}
+
+// validBSN reports whether s is nine digits that pass the elfproef: a BSN that needs no normalising.
+func validBSN(s string) bool {
+	if len(s) != 9 {
+		return false
+	}
+	sum, zero := 0, true
+	for i := 0; i < 9; i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		w := 9 - i
+		if i == 8 {
+			w = -1
+		}
+		sum += w * int(c-'0')
+		zero = zero && c == '0'
+	}
+	return !zero && sum%11 == 0
 }
 
 // stepError words a transform's failure for the field it read.

@@ -3,6 +3,7 @@ package mappings
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,4 +150,52 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// FuzzMapColumns maps fuzzed rows of the CSV mappings twice, as columns and as the tree of the same row: the
+// canonical record, or the error, must be the same.
+func FuzzMapColumns(f *testing.F) {
+	var ms []*Mapping
+	for _, path := range []string{"gemeente-eindhoven.yaml", "gemeente-helmond.yaml", "testdata/partners/gemeente-voorbeeld.yaml"} {
+		m, err := Load(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if !m.flat {
+			f.Fatalf("%s reads more than columns", path)
+		}
+		ms = append(ms, m)
+	}
+	f.Add([]byte("EHV-P-1\x00111222333\x00Jan  Piet\x00v.d.\x00Meijden\x0000-00-1968\x00m\x00Kerkstraat\x0012\x00a\x005611 AB\x00Eindhoven\x00D-1\x00huiselijk geweld\x0001-03-2026\x00Wijkteam"), uint8(0))
+	f.Add([]byte("K1\x00\x00123456782\x00J.\x00Jan\x00van\x00Dijk\x0019680512\x00V\x00Straat\x0012a-2\x005611AB\x00Helmond\x00\x00huiselijk geweld"), uint8(1))
+	f.Add([]byte("C-1\x00999993628\x00\x00 \x00x\x00"), uint8(2))
+	f.Fuzz(func(t *testing.T, data []byte, pick uint8) {
+		m := ms[int(pick)%len(ms)]
+		names := append(append([]string{}, m.columns...), "onbekend", m.columns[0])
+		values := strings.Split(string(data), "\x00")
+		row := &adapters.Columns{Name: "row", Line: 3, Names: names, Values: make([]string, len(names))}
+		for i := range row.Values {
+			row.Values[i] = values[i%len(values)]
+		}
+		pos := adapters.Position{Index: 7, Line: 3}
+		flat, flatErr := m.Map(adapters.Record{Columns: row, Position: pos}, GoldenProvenance)
+		tree, treeErr := m.Map(adapters.Record{Root: row.Tree(), Position: pos}, GoldenProvenance)
+		// A tree that is not flat is read node by node, without the columns' positions.
+		deep := row.Tree()
+		deep.Children = append(deep.Children, &adapters.Node{Name: "z", Children: []*adapters.Node{{Name: "y"}}})
+		slow, slowErr := m.Map(adapters.Record{Root: deep, Position: pos}, GoldenProvenance)
+		a, _ := json.Marshal(flat)
+		for _, other := range []struct {
+			name string
+			rec  canonical.Record
+			err  error
+		}{{"a tree", tree, treeErr}, {"a deep tree", slow, slowErr}} {
+			if fmt.Sprint(flatErr) != fmt.Sprint(other.err) {
+				t.Fatalf("%s: as columns: %v; as %s: %v", m.Name(), flatErr, other.name, other.err)
+			}
+			if b, _ := json.Marshal(other.rec); string(a) != string(b) {
+				t.Fatalf("%s: as columns:\n%s\nas %s:\n%s", m.Name(), a, other.name, b)
+			}
+		}
+	})
 }

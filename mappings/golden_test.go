@@ -31,6 +31,22 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenColumns runs the golden cases again with the CSV rows given as their columns, without a tree: the
+// mapping must come to the same output.
+func TestGoldenColumns(t *testing.T) {
+	rep, err := RunGolden("testdata/partners", columnReader, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Cases {
+		t.Run(c.Mapping+"/"+c.Case, func(t *testing.T) {
+			if c.Outcome == OutcomeFail {
+				t.Error(c.Detail)
+			}
+		})
+	}
+}
+
 // TestRunGoldenReports checks that the runner catches a wrong expectation, a missing one and an unexpected
 // error, and that update rewrites them so that the next run passes.
 func TestRunGoldenReports(t *testing.T) {

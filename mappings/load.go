@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"gopkg.in/yaml.v3"
 
@@ -28,6 +29,8 @@ type Mapping struct {
 	adapterLine int
 	localID     *rule
 	lists       []*block // persons, cases and partners of the record
+	columns     []string // the names the mapping reads as one step from the record, by srcPath.col
+	flat        bool     // the mapping reads nothing but columns: a record of columns needs no tree
 }
 
 // File returns the path the mapping was loaded from.
@@ -61,35 +64,45 @@ func (m *Mapping) Adapter() (name string, options map[string]any, line int) {
 // block is a compiled block: it builds one element (a person, a case, a signal...) per repetition and appends
 // it to a list of its parent.
 type block struct {
-	name        string       // list chain for messages: "cases.involvements"
-	line        int          // of the block in the mapping file
-	typ         reflect.Type // element type
-	list        *target      // the list in the parent the element goes to; nil for an involvement's person
-	foreach     *srcPath
-	when        []*cond
-	id          *rule
-	rules       []*rule
-	lists       []*block
-	person      *block // involvements: the person block whose local id the involvement refers to
-	provIndex   int    // field index of the element's Provenance, -1 when it has none
-	personIndex int    // involvements: field index of Involvement.Person
+	name         string       // list chain for messages: "cases.involvements"
+	line         int          // of the block in the mapping file
+	typ          reflect.Type // element type
+	list         *target      // the list in the parent the element goes to; nil for an involvement's person
+	foreach      *srcPath
+	when         []*cond
+	id           *rule
+	rules        []*rule
+	lists        []*block
+	person       *block  // involvements: the person block whose local id the involvement refers to
+	provIndex    int     // field index of the element's Provenance, -1 when it has none
+	provOffset   uintptr // and its offset
+	personOffset uintptr // involvements: offset of Involvement.Person
 }
 
 // rule is a compiled field rule.
 type rule struct {
+	// What every record reads first, together.
+	plain    bool     // the value is stored as it is in a string field of the element itself, at offset
+	bare     bool     // the value read is the value: no transform, no pattern
+	col      int      // from[0].col when the rule reads one path
+	abs      bool     // from[0].abs
+	kind     leafKind // tgt.kind
+	offset   uintptr  // tgt.offset
+	when     []*cond
+	from     []srcPath
+	constant *string
+	steps    []step
+	pattern  *regexp.Regexp
+	tgt      *target
+
 	name        string // target path for messages, relative to the top-level list
 	line        int
-	from        []srcPath
 	fromRaw     string
-	constant    *string
 	separator   string
 	def         *string
 	required    bool
-	when        []*cond
-	steps       []step
-	pattern     *regexp.Regexp
-	tgt         *target
 	date        string
+	layout      *dateLayout // date compiled, nil when canonical.ParseDateLayout reads every value
 	boolTrue    []string
 	boolFalse   []string
 	split       string
@@ -97,14 +110,36 @@ type rule struct {
 	surname     bool // splitSurname: also set the sibling voorvoegsel
 	houseNumber bool // splitHouseNumber: also set the sibling letter and addition
 	lenient     bool // onInvalid: finding
+	fitted      bool // every value the rule can write was found to fit its target at load (checkOutputs)
 }
 
 // cond is a compiled condition.
 type cond struct {
 	field  srcPath
-	op     string
+	op     condOp
 	values []string
 	re     *regexp.Regexp
+	shape  *shape // re as a shape, when it is one
+}
+
+// condOp is a condition's test.
+type condOp int
+
+const (
+	opNone condOp = iota // no test given: the condition never holds
+	opPresent
+	opAbsent
+	opEquals
+	opNotEquals
+	opIn
+	opNotIn
+	opMatches
+)
+
+// condOpNames are the tests by their name in a mapping file.
+var condOpNames = map[string]condOp{
+	"present": opPresent, "absent": opAbsent, "equals": opEquals, "notEquals": opNotEquals,
+	"in": opIn, "notIn": opNotIn, "matches": opMatches,
 }
 
 // Load reads and compiles one mapping file. Every problem of the file is reported, each as a *LoadError with the
@@ -163,6 +198,28 @@ func isMappingFile(name string) bool {
 type compiler struct {
 	*decoder
 	lookups map[string]*lookup
+	columns map[string]int // the number of each name read as one step, from 1
+	names   []string       // those names by number
+	deep    bool           // a path reads more than a column, or a block repeats
+}
+
+// source compiles a source path that a rule or condition reads, numbering a path of one step by its name.
+func (c *compiler) source(s string) (srcPath, error) {
+	p, err := compileSource(s)
+	if err != nil || p.position {
+		return p, err
+	}
+	if len(p.steps) != 1 || p.steps[0].index != 0 {
+		c.deep = true
+		return p, nil
+	}
+	name := p.steps[0].name
+	if c.columns[name] == 0 {
+		c.names = append(c.names, name)
+		c.columns[name] = len(c.names)
+	}
+	p.col = c.columns[name]
+	return p, nil
 }
 
 func (c *compiler) fail(line, col int, format string, args ...any) {
@@ -176,7 +233,7 @@ func parse(file string, data []byte, readFile func(string) ([]byte, error)) (*Ma
 	if spec == nil {
 		return nil, joinSorted(d.errs)
 	}
-	c := &compiler{decoder: d, lookups: map[string]*lookup{}}
+	c := &compiler{decoder: d, lookups: map[string]*lookup{}, columns: map[string]int{}}
 	base := filepath.Base(file)
 	m := &Mapping{
 		file:        file,
@@ -211,6 +268,7 @@ func parse(file string, data []byte, readFile func(string) ([]byte, error)) (*Ma
 	if len(c.errs) > 0 {
 		return nil, joinSorted(c.errs)
 	}
+	m.columns, m.flat = c.names, !c.deep
 	return m, nil
 }
 
@@ -294,7 +352,7 @@ func parseCodeFile(path string, data []byte) (map[string]string, []string, error
 // compileBlock compiles a list block whose target is relative to the parent type. repeated says an enclosing
 // block iterates, so that persons need their own id.
 func (c *compiler) compileBlock(bs *blockSpec, parent reflect.Type, prefix string, repeated bool) *block {
-	b := &block{line: bs.line, provIndex: -1, personIndex: -1}
+	b := &block{line: bs.line, provIndex: -1}
 	if bs.target == "" {
 		c.fail(bs.line, bs.col, "list: missing key \"target\" (one of: %s)", strings.Join(listPaths(parent), ", "))
 		return nil
@@ -322,6 +380,7 @@ func (c *compiler) compileBlock(bs *blockSpec, parent reflect.Type, prefix strin
 		}
 		b.foreach = &p
 		repeated = true
+		c.deep = true
 	}
 	b.when = c.compileConds(bs.when)
 	c.compileBody(b, bs, repeated)
@@ -331,7 +390,7 @@ func (c *compiler) compileBlock(bs *blockSpec, parent reflect.Type, prefix strin
 // compileBody compiles what a block sets: id, fields, nested lists and an involvement's person.
 func (c *compiler) compileBody(b *block, bs *blockSpec, repeated bool) {
 	if f, ok := fieldByJSON(b.typ, "provenance"); ok && f.Type == typeProvenance {
-		b.provIndex = f.Index[0]
+		b.provIndex, b.provOffset = f.Index[0], f.Offset
 	}
 	if bs.id != nil {
 		if b.provIndex < 0 {
@@ -363,13 +422,13 @@ func (c *compiler) compileBody(b *block, bs *blockSpec, repeated bool) {
 	isInvolvement := b.typ == typeInvolvement
 	if isInvolvement {
 		f, _ := fieldByJSON(typeInvolvement, "person")
-		b.personIndex = f.Index[0]
+		b.personOffset = f.Offset
 	}
 	switch {
 	case bs.hasPersonKey && !isInvolvement:
 		c.fail(bs.personKeyLine, 0, "person: only an involvements list has a person block")
 	case bs.person != nil:
-		p := &block{name: b.ruleName("person"), line: bs.person.line, typ: typePerson, provIndex: -1, personIndex: -1}
+		p := &block{name: b.ruleName("person"), line: bs.person.line, typ: typePerson, provIndex: -1}
 		if bs.person.foreach != "" || bs.person.hasTargetKey {
 			c.fail(bs.person.line, bs.person.col, "person: no foreach or target in an involvement's person; it maps the involvement's own repetition")
 		}
@@ -418,7 +477,7 @@ func (c *compiler) compileRule(rs *ruleSpec, t reflect.Type, targetPath, name st
 		r.separator = *rs.separator
 	}
 	for _, f := range rs.from {
-		p, err := compileSource(f)
+		p, err := c.source(f)
 		if err != nil {
 			c.fail(rs.line, rs.col, "from: %v", err)
 			continue
@@ -468,6 +527,15 @@ func (c *compiler) compileRule(rs *ruleSpec, t reflect.Type, targetPath, name st
 	}
 	c.compileOptions(r, rs)
 	c.checkOutputs(r, rs, line, col)
+	n := len(rs.transforms)
+	r.fitted = (r.constant != nil && len(r.steps) == 0) || (n > 0 && rs.transforms[n-1].name == "lookup")
+	r.plain = r.tgt.kind == leafString && r.tgt.direct && !r.surname && !r.tgt.postcode &&
+		(r.fitted || len(r.tgt.enum) == 0)
+	r.kind, r.offset = r.tgt.kind, r.tgt.offset
+	r.bare = r.constant == nil && len(r.steps) == 0 && r.pattern == nil
+	if len(r.from) == 1 {
+		r.col, r.abs = r.from[0].col, r.from[0].abs
+	}
 	return r
 }
 
@@ -512,7 +580,7 @@ func (c *compiler) compileOptions(r *rule, rs *ruleSpec) {
 		} else if err := checkLayout(rs.date); err != nil {
 			c.fail(rs.line, rs.col, "date: %v", err)
 		}
-		r.date = rs.date
+		r.date, r.layout = rs.date, compileDateLayout(rs.date)
 	}
 	if rs.boolCodes != "" && k != leafBool {
 		c.fail(rs.line, rs.col, "bool: %q is not a yes/no target", r.tgt.path)
@@ -569,25 +637,23 @@ func (c *compiler) checkOutputs(r *rule, rs *ruleSpec, line, col int) {
 
 // fits reports whether a value can be written to the rule's target.
 func (r *rule) fits(v string) error {
-	var probe reflect.Value
 	switch r.tgt.kind {
-	case leafIdentifier, leafStrings:
-		return nil
 	case leafString:
 		if !r.tgt.allows(v) {
 			return fmt.Errorf("want one of %s", strings.Join(r.tgt.enum, ", "))
 		}
 		return nil
 	case leafInt:
-		probe = reflect.New(reflect.TypeOf(0)).Elem()
+		var probe int
+		return r.convert(nil, unsafe.Pointer(&probe), v)
 	case leafDate:
-		probe = reflect.New(reflect.TypeOf((*canonical.PartialDate)(nil))).Elem()
+		var probe *canonical.PartialDate
+		return r.convert(nil, unsafe.Pointer(&probe), v)
 	case leafBool:
-		probe = reflect.New(reflect.TypeOf((*bool)(nil))).Elem()
-	default:
-		return nil
+		var probe *bool
+		return r.convert(nil, unsafe.Pointer(&probe), v)
 	}
-	return r.convert(probe, v)
+	return nil
 }
 
 // checkLayout accepts a date layout of Y, M and D runs with separators, with a four-digit year.
@@ -611,14 +677,14 @@ func checkLayout(layout string) error {
 func (c *compiler) compileConds(specs []*condSpec) []*cond {
 	var out []*cond
 	for _, cs := range specs {
-		p, err := compileSource(cs.field)
+		p, err := c.source(cs.field)
 		if err != nil {
 			if cs.field != "" {
 				c.fail(cs.line, cs.col, "when: %v", err)
 			}
 			continue
 		}
-		cd := &cond{field: p, op: cs.op, values: cs.values}
+		cd := &cond{field: p, op: condOpNames[cs.op], values: cs.values}
 		if cs.op == "matches" {
 			if len(cs.values) != 1 {
 				c.fail(cs.line, cs.col, "when matches: give one regular expression")
@@ -629,7 +695,7 @@ func (c *compiler) compileConds(specs []*condSpec) []*cond {
 				c.fail(cs.line, cs.col, "when matches: %v", err)
 				continue
 			}
-			cd.re = re
+			cd.re, cd.shape = re, compileShape(cs.values[0])
 		}
 		if (cs.op == "equals" || cs.op == "notEquals") && len(cs.values) != 1 {
 			c.fail(cs.line, cs.col, "when %s: give one value (use in/notIn for several)", cs.op)
@@ -646,20 +712,24 @@ func holds(conds []*cond, sc *scope) bool {
 		v, _, ok := sc.read(&cd.field)
 		var r bool
 		switch cd.op {
-		case "present":
+		case opPresent:
 			r = ok
-		case "absent":
+		case opAbsent:
 			r = !ok
-		case "equals":
+		case opEquals:
 			r = ok && v == cd.values[0]
-		case "notEquals":
+		case opNotEquals:
 			r = !ok || v != cd.values[0]
-		case "in":
+		case opIn:
 			r = ok && contains(cd.values, v)
-		case "notIn":
+		case opNotIn:
 			r = !ok || !contains(cd.values, v)
-		case "matches":
-			r = ok && cd.re.MatchString(v)
+		case opMatches:
+			if cd.shape != nil {
+				r = ok && cd.shape.match(v)
+			} else {
+				r = ok && cd.re.MatchString(v)
+			}
 		}
 		if !r {
 			return false

@@ -3,7 +3,9 @@ package mappings
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -398,4 +400,47 @@ persons:
 			t.Errorf("path %q accepted", bad)
 		}
 	}
+}
+
+// TestValidBSN: the quick check agrees with canonical on every value it accepts and on the usual ones.
+func TestValidBSN(t *testing.T) {
+	values := []string{"111222333", "999993628", "999991243", "123456789", "000000000", "12345678", "1112223330",
+		"11122233a", " 11122233", "111.222.333", "", "100000009", "999999990", "010000008"}
+	for i := 0; i < 100000; i++ {
+		values = append(values, fmt.Sprintf("%09d", i*7919+i%13))
+	}
+	for _, v := range values {
+		norm, valid, err := canonical.NormalizeBSN(v)
+		want := err == nil && valid && norm == v
+		if got := validBSN(v); got != want {
+			t.Errorf("validBSN(%q) = %v, canonical says %v", v, got, want)
+		}
+	}
+}
+
+// TestModelLists: every list of structures in the model has typed operations and a room.
+func TestModelLists(t *testing.T) {
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(typ reflect.Type) {
+		if seen[typ] || typ.PkgPath() != typeRecord.PkgPath() {
+			return
+		}
+		seen[typ] = true
+		for i := 0; i < typ.NumField(); i++ {
+			ft := typ.Field(i).Type
+			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+				if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
+					if _, ok := modelLists[ft.Elem()]; !ok {
+						t.Errorf("no typed list operations for %s", ft.Elem())
+					}
+				}
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				walk(ft)
+			}
+		}
+	}
+	walk(typeRecord)
 }

@@ -2,8 +2,10 @@ package mappings
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/ketenpoort/ketenpoort/adapters"
 )
@@ -17,6 +19,7 @@ type srcPath struct {
 	abs      bool
 	position bool
 	steps    []pathStep
+	col      int // for a path of one plain step: its name's number among the mapping's columns, from 1
 }
 
 // pathStep is one step of a source path: a child name and which of the children of that name (0 = all,
@@ -105,10 +108,13 @@ func (st pathStep) each(n *adapters.Node, fn func(*adapters.Node) bool) {
 }
 
 // scope is where a rule reads: the node of the current repetition, linked to the enclosing ones so that an error
-// can name "betrokkenen/betrokkene[2]".
+// can name "betrokkenen/betrokkene[2]". A record that came as columns (adapters.Columns), mapped by a mapping
+// that reads nothing but columns, has no nodes: node and root are nil, row is set, and cols reads it.
 type scope struct {
 	node   *adapters.Node
 	root   *adapters.Node
+	row    *adapters.Columns
+	cols   *columns // the mapping's columns in the record; nil when not known
 	parent *scope
 	step   string // the foreach path that led here, "" for the record itself
 	index  int    // 1-based repetition
@@ -119,6 +125,12 @@ func (sc *scope) first(p *srcPath) *adapters.Node {
 	from := sc.node
 	if p.abs {
 		from = sc.root
+	}
+	if p.col > 0 && sc.cols != nil && from == sc.root {
+		return sc.cols.node(p.col - 1)
+	}
+	if from == nil {
+		return nil
 	}
 	return firstAt(from, p.steps)
 }
@@ -144,20 +156,179 @@ func firstAt(n *adapters.Node, steps []pathStep) *adapters.Node {
 	return found
 }
 
+// columns are the positions of a mapping's columns, the names it reads as one step, in a record: among the
+// columns of a record that came as columns, or among the children of a flat record, one whose children have
+// none of their own, as the delimited and fixed-width adapters build. Found once, they serve every following
+// record with the same names in the same order, as all rows of a file have. That check is cheap: the rows of an
+// input share their names (the same slice, or the same strings, compared without reading them). A column read
+// is kept for the rest of the record: rules often read the same column.
+type columns struct {
+	m      *Mapping
+	names  []string  // the names the positions were found for: a row's Names, or own, the children's names
+	own    []string  // room for a copy of the children's names
+	shared bool      // names is the Names of a record that came as columns
+	index  []int32   // per column: the position of the first column or child of its name, or -1
+	reads  []colRead // per column: its last read
+	gen    uint32    // the current record's number; a read of another number is stale
+	root   *adapters.Node
+	values []string // the current record: its tree, or the values of its columns
+}
+
+// colRead is a column's value in a record, as scope.read returns it: the column's text from from to to. It
+// holds no pointer, so that keeping it costs the garbage collector nothing.
+type colRead struct {
+	gen      uint32
+	ok       bool
+	from, to int32
+}
+
+// of prepares the columns of m for the record at root, and returns them; nil when root is not flat.
+func (c *columns) of(m *Mapping, root *adapters.Node) *columns {
+	if len(m.columns) == 0 {
+		return nil
+	}
+	kids := root.Children
+	if c.m == m && !c.shared && len(kids) == len(c.names) {
+		same := true
+		for i, k := range kids {
+			if !sameString(k.Name, c.names[i]) {
+				same = false
+				break
+			}
+		}
+		if same {
+			c.next(root, nil)
+			return c
+		}
+	}
+	for _, k := range kids {
+		if len(k.Children) > 0 {
+			return nil
+		}
+	}
+	c.own = c.own[:0]
+	for _, k := range kids {
+		c.own = append(c.own, k.Name)
+	}
+	c.find(m, c.own, false)
+	c.next(root, nil)
+	return c
+}
+
+// ofRow prepares the columns of m for a record that came as columns, and returns them.
+func (c *columns) ofRow(m *Mapping, row *adapters.Columns) *columns {
+	if c.m != m || !c.shared || len(row.Names) != len(c.names) || unsafe.SliceData(row.Names) != unsafe.SliceData(c.names) {
+		c.find(m, row.Names, true)
+	}
+	c.next(nil, row.Values)
+	return c
+}
+
+// find finds m's columns among names.
+func (c *columns) find(m *Mapping, names []string, shared bool) {
+	c.m, c.names, c.shared = m, names, shared
+	c.index = slices.Grow(c.index[:0], len(m.columns))[:len(m.columns)]
+	for i, name := range m.columns {
+		c.index[i] = int32(slices.Index(names, name))
+	}
+	clear(c.reads)
+	c.reads = slices.Grow(c.reads[:0], len(m.columns))[:len(m.columns)]
+}
+
+// next starts a new record, its tree or the values of its columns: every read so far is stale.
+func (c *columns) next(root *adapters.Node, values []string) {
+	c.root, c.values = root, values
+	c.gen++
+	if c.gen == 0 {
+		clear(c.reads)
+		c.gen = 1
+	}
+}
+
+// done forgets the record.
+func (c *columns) done() { c.root, c.values = nil, nil }
+
+// sameString is a == b, without reading them when they are the same string, as the names of all rows are.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
+// node returns the node of column i, or nil; always nil in a record that came as columns.
+func (c *columns) node(i int) *adapters.Node {
+	if j := c.index[i]; j >= 0 && c.root != nil {
+		return c.root.Children[j]
+	}
+	return nil
+}
+
+// text returns the text of the column or child at position j.
+func (c *columns) text(j int32) string {
+	if c.root != nil {
+		return c.root.Children[j].Text
+	}
+	return c.values[j]
+}
+
+// read returns the value of column i, as scope.read does.
+func (c *columns) read(i int) (string, *adapters.Node, bool) {
+	if r := &c.reads[i]; r.gen == c.gen && r.ok {
+		return c.text(c.index[i])[r.from:r.to], c.node(i), true
+	}
+	return c.load(i)
+}
+
+// load reads column i and keeps the read.
+func (c *columns) load(i int) (string, *adapters.Node, bool) {
+	n := c.node(i)
+	r := &c.reads[i]
+	if r.gen != c.gen {
+		r.gen, r.ok, r.from, r.to = c.gen, false, 0, 0
+		if j := c.index[i]; j >= 0 && (n == nil || !noValue(n)) {
+			text := c.text(j)
+			v := trimSpace(text)
+			if len(v) < len(text) {
+				// v starts past the white space it was cut from, where it is first found.
+				r.from = int32(strings.Index(text, v))
+			}
+			r.to = r.from + int32(len(v))
+			r.ok = v != ""
+		}
+	}
+	if !r.ok {
+		return "", n, false
+	}
+	return c.text(c.index[i])[r.from:r.to], n, true
+}
+
 // all returns every node a path leads to from the scope, in document order.
 func (sc *scope) all(p *srcPath) []*adapters.Node {
 	var out []*adapters.Node
-	sc.each(p, func(n *adapters.Node) { out = append(out, n) })
-	return out
-}
-
-// each calls fn for every node a path leads to from the scope, in document order.
-func (sc *scope) each(p *srcPath, fn func(*adapters.Node)) {
 	from := sc.node
 	if p.abs {
 		from = sc.root
 	}
-	eachAt(from, p.steps, fn)
+	eachAt(from, p.steps, func(n *adapters.Node) { out = append(out, n) })
+	return out
+}
+
+// eachText calls fn with the text of every node a path leads to from the scope, in document order, and whether
+// the node is marked as having no value. A record that came as columns has only columns to lead to.
+func (sc *scope) eachText(p *srcPath, fn func(text string, noValue bool)) {
+	if sc.row != nil {
+		if p.col > 0 {
+			for j, name := range sc.row.Names {
+				if name == p.steps[0].name {
+					fn(sc.row.Values[j], false)
+				}
+			}
+		}
+		return
+	}
+	from := sc.node
+	if p.abs {
+		from = sc.root
+	}
+	eachAt(from, p.steps, func(n *adapters.Node) { fn(n.Text, noValue(n)) })
 }
 
 func eachAt(n *adapters.Node, steps []pathStep, fn func(*adapters.Node)) {
@@ -174,6 +345,14 @@ func eachAt(n *adapters.Node, steps []pathStep, fn func(*adapters.Node)) {
 // read returns the trimmed text of the first node a path leads to. A node that is missing, empty or marked
 // StUF:noValue or xsi:nil="true" has no value.
 func (sc *scope) read(p *srcPath) (string, *adapters.Node, bool) {
+	if p.col > 0 && sc.cols != nil && (p.abs || sc.node == sc.root) {
+		return sc.cols.read(p.col - 1)
+	}
+	return sc.readPath(p)
+}
+
+// readPath is read for a path that is not a column.
+func (sc *scope) readPath(p *srcPath) (string, *adapters.Node, bool) {
 	if p.position {
 		return strconv.Itoa(sc.index), nil, sc.index > 0
 	}
@@ -181,7 +360,7 @@ func (sc *scope) read(p *srcPath) (string, *adapters.Node, bool) {
 	if n == nil || noValue(n) {
 		return "", n, false
 	}
-	v := strings.TrimSpace(n.Text)
+	v := trimSpace(n.Text)
 	return v, n, v != ""
 }
 
@@ -221,15 +400,29 @@ func (sc *scope) fieldPath(p string) string {
 	return strings.Join(parts, "/")
 }
 
-// line returns the best-known input line for the scope: its node's, or an enclosing one's.
+// line returns the best-known input line for the scope: its node's, or an enclosing one's, or the row's.
 func (sc *scope) line() int {
 	for s := sc; s != nil; s = s.parent {
 		if s.node != nil && s.node.Line > 0 {
 			return s.node.Line
 		}
+		if s.row != nil {
+			return s.row.Line
+		}
 	}
 	return 0
 }
+
+// trimSpace is strings.TrimSpace, quicker for the usual value that has no white space around it.
+func trimSpace(s string) string {
+	if s == "" || (isWord(s[0]) && isWord(s[len(s)-1])) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// isWord reports whether c is an ASCII byte that is neither white space nor a control character.
+func isWord(c byte) bool { return c > ' ' && c < 0x7f }
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
 )
@@ -35,12 +36,15 @@ var (
 )
 
 // fieldStep is one step from a struct to a field inside it: the field, then through a pointer (allocated when
-// nil) or into a list element (the list grown when short).
+// nil) or into a list element (the list grown when short). The offset and the list's operations are taken from
+// the field's type when the path is compiled, so that a record is mapped without reflection.
 type fieldStep struct {
-	index int
-	ptr   bool
-	slice bool
-	elem  int
+	offset uintptr      // of the field in its struct
+	ptr    bool         // the field is a pointer to a structure, allocated when nil
+	ptrTo  reflect.Type // the structure it points to
+	slice  bool         // the field is a list; the step goes into its element elem
+	elem   int
+	list   *listOps // the list's element operations, for a slice step
 }
 
 // target is a compiled canonical path: how to reach the field from the element a block builds, and what kind of
@@ -52,30 +56,49 @@ type target struct {
 	typ      reflect.Type // the leaf field's type; for leafList the element type
 	enum     []string     // allowed values, from the model's jsonschema tag
 	scheme   canonical.IdentifierScheme
-	prefix   *target // for a surname split: the sibling voorvoegsel field
-	letter   *target // for a house-number split: the huisletter field
-	addition *target // for a house-number split: the toevoeging field
-	postcode bool    // a postcode field: normalised on the way in
+	prefix   *target  // for a surname split: the sibling voorvoegsel field
+	letter   *target  // for a house-number split: the huisletter field
+	addition *target  // for a house-number split: the toevoeging field
+	postcode bool     // a postcode field: normalised on the way in
+	list     *listOps // for leafList: the operations on the list's elements
+	direct   bool     // no step goes through a pointer or into a list: the field is at offset
+	offset   uintptr
 }
 
-// locate returns the leaf field in v, allocating pointers and growing lists on the way.
-func (t *target) locate(v reflect.Value) reflect.Value {
+// compiled completes a target whose steps are known.
+func (t *target) compiled() *target {
+	t.direct, t.offset = true, 0
 	for _, st := range t.steps {
-		v = v.Field(st.index)
+		if st.ptr || st.slice {
+			t.direct, t.offset = false, 0
+			break
+		}
+		t.offset += st.offset
+	}
+	return t
+}
+
+// locate returns the leaf field in the structure at p, allocating pointers and growing lists on the way, with
+// elements from rs (nil: none). p points to a value of the type the target was compiled for.
+func (t *target) locate(rs *rooms, p unsafe.Pointer) unsafe.Pointer {
+	if t.direct {
+		return unsafe.Add(p, t.offset)
+	}
+	for i := range t.steps {
+		st := &t.steps[i]
+		p = unsafe.Add(p, st.offset)
 		if st.ptr {
-			if v.IsNil() {
-				v.Set(reflect.New(v.Type().Elem()))
+			pp := (*unsafe.Pointer)(p)
+			if *pp == nil {
+				*pp = reflect.New(st.ptrTo).UnsafePointer()
 			}
-			v = v.Elem()
+			p = *pp
 		}
 		if st.slice {
-			for v.Len() <= st.elem {
-				grow(v)
-			}
-			v = v.Index(st.elem)
+			p = st.list.at(rs, p, st.elem)
 		}
 	}
-	return v
+	return p
 }
 
 // allows reports whether value is one of the target's allowed values; any value is allowed without a list.
@@ -135,6 +158,15 @@ func schemes() []string {
 // resolveTarget compiles a canonical path relative to the struct type t: "name.surname", "addresses[0].postcode",
 // "identifiers[bsn]", "plan.actions". It fails with a message fit for a LoadError.
 func resolveTarget(t reflect.Type, path string) (*target, error) {
+	tg, err := resolveSteps(t, path)
+	if err != nil {
+		return nil, err
+	}
+	return tg.compiled(), nil
+}
+
+// resolveSteps resolves a canonical path into the steps of a target.
+func resolveSteps(t reflect.Type, path string) (*target, error) {
 	if path == "" {
 		return nil, fmt.Errorf("empty target")
 	}
@@ -154,7 +186,7 @@ func resolveTarget(t reflect.Type, path string) (*target, error) {
 		if !ok {
 			return nil, unknownTarget(t, path, name, cur)
 		}
-		st := fieldStep{index: f.Index[0]}
+		st := fieldStep{offset: f.Offset}
 		ft := f.Type
 		switch {
 		case ft.Kind() == reflect.Slice && ft.Elem() == typeIdentifier && hasIndex && !isNumber(index):
@@ -175,7 +207,7 @@ func resolveTarget(t reflect.Type, path string) (*target, error) {
 						path, name, name)
 				}
 				tg.steps = append(tg.steps, st)
-				tg.kind, tg.typ = leafList, ft.Elem()
+				tg.kind, tg.typ, tg.list = leafList, ft.Elem(), opsOf(ft.Elem())
 				return tg, nil
 			}
 			n, err := strconv.Atoi(index)
@@ -185,7 +217,7 @@ func resolveTarget(t reflect.Type, path string) (*target, error) {
 			if last {
 				return nil, fmt.Errorf("target %q: %s[%d] is a structure; name one of its fields", path, name, n)
 			}
-			st.slice, st.elem = true, n
+			st.slice, st.elem, st.list = true, n, opsOf(ft.Elem())
 			tg.steps = append(tg.steps, st)
 			cur = ft.Elem()
 			continue
@@ -195,7 +227,7 @@ func resolveTarget(t reflect.Type, path string) (*target, error) {
 			if last {
 				return nil, fmt.Errorf("target %q: %s is a structure; name one of its fields", path, name)
 			}
-			st.ptr = true
+			st.ptr, st.ptrTo = true, ft.Elem()
 			tg.steps = append(tg.steps, st)
 			cur = ft.Elem()
 			continue
@@ -375,38 +407,129 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// grow appends a zero element to the list v. The model's list types are appended directly, which spares
-// reflect.Append's allocation for each element.
-func grow(v reflect.Value) {
-	switch p := v.Addr().Interface().(type) {
-	case *[]canonical.Person:
-		growTyped(p)
-	case *[]canonical.Case:
-		growTyped(p)
-	case *[]canonical.Partner:
-		growTyped(p)
-	case *[]canonical.Identifier:
-		growTyped(p)
-	case *[]canonical.Address:
-		growTyped(p)
-	case *[]canonical.Involvement:
-		growTyped(p)
-	case *[]canonical.CaseRole:
-		growTyped(p)
-	case *[]canonical.PlanAction:
-		growTyped(p)
-	case *[]canonical.Signal:
-		growTyped(p)
-	case *[]canonical.Offence:
-		growTyped(p)
-	case *[]canonical.Intervention:
-		growTyped(p)
-	default:
-		v.Set(reflect.Append(v, reflect.Zero(v.Type().Elem())))
+// listOps are the operations the engine needs on a list of one element type, typed so that a record is mapped
+// without reflection: append a zero element, take the last one back off, reach element i. A list that is
+// still empty gets its first element from rooms, the caller's room for elements of that type, when it has one.
+type listOps struct {
+	// push appends a zero element to the list at p and returns the element.
+	push func(rooms *rooms, p unsafe.Pointer) unsafe.Pointer
+	// pop zeroes the last element of the list at p and removes it, keeping the list's room.
+	pop func(p unsafe.Pointer)
+	// at returns element i of the list at p, growing the list with zero elements when it is shorter.
+	at func(rooms *rooms, p unsafe.Pointer, i int) unsafe.Pointer
+}
+
+// roomBytes is about how much a room allocates at once for elements of one type.
+const roomBytes = 4 << 10
+
+// rooms hold, per element type of the model's lists, elements allocated together and not yet used. An empty
+// list takes its first element from there as a list of capacity one, so that most lists of a mapped record,
+// which have one element, cost no allocation of their own; a second element moves the list out as append does.
+// A mapped record refers to its own elements only: none is handed out twice.
+type rooms [modelListTypes]any
+
+// modelListTypes is the number of element types of the model's lists.
+const modelListTypes = 12
+
+// modelOps are the element types of the model's lists, each with typed operations and a room. Another element
+// type gets operations through reflection (opsOf), which work the same, only slower and without room.
+var modelOps = [modelListTypes]func(room int) (reflect.Type, *listOps){
+	modelList[canonical.Person], modelList[canonical.Case], modelList[canonical.Partner],
+	modelList[canonical.Identifier], modelList[canonical.Address], modelList[canonical.Involvement],
+	modelList[canonical.CaseRole], modelList[canonical.PlanAction], modelList[canonical.Signal],
+	modelList[canonical.Offence], modelList[canonical.Intervention], modelList[canonical.Finding],
+}
+
+var modelLists = func() map[reflect.Type]*listOps {
+	m := make(map[reflect.Type]*listOps, len(modelOps))
+	for room, list := range modelOps {
+		t, ops := list(room)
+		m[t] = ops
+	}
+	return m
+}()
+
+func modelList[T any](room int) (reflect.Type, *listOps) {
+	return reflect.TypeFor[T](), typedOps[T](room)
+}
+
+// opsOf returns the operations on a list of elements of type t.
+func opsOf(t reflect.Type) *listOps {
+	if ops, ok := modelLists[t]; ok {
+		return ops
+	}
+	return reflectOps(t)
+}
+
+// typedOps returns the operations on a []T whose room is rooms[room].
+func typedOps[T any](room int) *listOps {
+	var zero T
+	size := max(1, roomBytes/int(unsafe.Sizeof(zero)))
+	// first makes the empty list at s a list of one zero element from the room, when there is one.
+	first := func(rs *rooms, s *[]T) bool {
+		if rs == nil || cap(*s) > 0 {
+			return false
+		}
+		r, _ := rs[room].(*[]T)
+		if r == nil {
+			r = new([]T)
+			rs[room] = r
+		}
+		if len(*r) == 0 {
+			*r = make([]T, size)
+		}
+		*s, *r = (*r)[:1:1], (*r)[1:]
+		return true
+	}
+	return &listOps{
+		push: func(rs *rooms, p unsafe.Pointer) unsafe.Pointer {
+			s := (*[]T)(p)
+			if !first(rs, s) {
+				var zero T
+				*s = append(*s, zero)
+			}
+			return unsafe.Pointer(&(*s)[len(*s)-1])
+		},
+		pop: func(p unsafe.Pointer) {
+			s := (*[]T)(p)
+			var zero T
+			(*s)[len(*s)-1] = zero
+			*s = (*s)[:len(*s)-1]
+		},
+		at: func(rs *rooms, p unsafe.Pointer, i int) unsafe.Pointer {
+			s := (*[]T)(p)
+			for len(*s) <= i {
+				if !first(rs, s) {
+					var zero T
+					*s = append(*s, zero)
+				}
+			}
+			return unsafe.Pointer(&(*s)[i])
+		},
 	}
 }
 
-func growTyped[T any](p *[]T) {
-	var zero T
-	*p = append(*p, zero)
+func reflectOps(t reflect.Type) *listOps {
+	list := reflect.SliceOf(t)
+	grow := func(v reflect.Value) { v.Set(reflect.Append(v, reflect.Zero(t))) }
+	return &listOps{
+		push: func(_ *rooms, p unsafe.Pointer) unsafe.Pointer {
+			v := reflect.NewAt(list, p).Elem()
+			grow(v)
+			return v.Index(v.Len() - 1).Addr().UnsafePointer()
+		},
+		pop: func(p unsafe.Pointer) {
+			v := reflect.NewAt(list, p).Elem()
+			n := v.Len() - 1
+			v.Index(n).SetZero()
+			v.SetLen(n)
+		},
+		at: func(_ *rooms, p unsafe.Pointer, i int) unsafe.Pointer {
+			v := reflect.NewAt(list, p).Elem()
+			for v.Len() <= i {
+				grow(v)
+			}
+			return v.Index(i).Addr().UnsafePointer()
+		},
+	}
 }

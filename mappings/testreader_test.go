@@ -17,26 +17,39 @@ import (
 // testReader reads golden inputs: CSV through the generic delimited adapter, and XML with a small reader
 // shaped like the generic XML adapter's records (the root's child elements are the records; elements are nodes,
 // attributes "@name" children) that needs no schema.
-var testReader = ReadFunc(func(m *Mapping, path string, input []byte) ([]adapters.Record, error) {
-	switch filepath.Ext(path) {
-	case ".csv":
-		a, err := delimited.New(delimited.Config{Delimiter: ";"}, adapters.Env{Source: m.Source()})
-		if err != nil {
-			return nil, err
-		}
-		var sink collect
-		if err := a.Read(context.Background(), bytes.NewReader(input), &sink); err != nil {
-			return nil, err
-		}
-		return sink.records, nil
-	case ".xml":
-		return readTestXML(m.Source(), input)
-	}
-	return nil, fmt.Errorf("test reader: no reader for %s", filepath.Ext(path))
-})
+var testReader = readTest(false)
 
-// collect is a sink that keeps the records and fails on the first rejection.
-type collect struct{ records []adapters.Record }
+// columnReader is testReader with the CSV rows as their columns, without a tree (adapters.ColumnSink).
+var columnReader = readTest(true)
+
+func readTest(columns bool) ReadFunc {
+	return func(m *Mapping, path string, input []byte) ([]adapters.Record, error) {
+		switch filepath.Ext(path) {
+		case ".csv":
+			a, err := delimited.New(delimited.Config{Delimiter: ";"}, adapters.Env{Source: m.Source()})
+			if err != nil {
+				return nil, err
+			}
+			sink := &collect{columns: columns}
+			if err := a.Read(context.Background(), bytes.NewReader(input), sink); err != nil {
+				return nil, err
+			}
+			return sink.records, nil
+		case ".xml":
+			return readTestXML(m.Source(), input)
+		}
+		return nil, fmt.Errorf("test reader: no reader for %s", filepath.Ext(path))
+	}
+}
+
+// collect is a sink that keeps the records and fails on the first rejection; it takes rows as their columns
+// when asked to.
+type collect struct {
+	records []adapters.Record
+	columns bool
+}
+
+func (c *collect) TakesColumns() bool { return c.columns }
 
 func (c *collect) Record(_ context.Context, r adapters.Record) error {
 	c.records = append(c.records, r)

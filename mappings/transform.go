@@ -36,15 +36,18 @@ var transformNames = []struct {
 	{"suffix", "text", "put text after the value"},
 }
 
-func trimStep(s string) (string, error)  { return strings.TrimSpace(s), nil }
+func trimStep(s string) (string, error)  { return trimSpace(s), nil }
 func upperStep(s string) (string, error) { return strings.ToUpper(s), nil }
 func lowerStep(s string) (string, error) { return strings.ToLower(s), nil }
 func collapseStep(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
-			c == ' ' && i+1 < len(s) && s[i+1] == ' ' || c >= 0x80 {
-			return strings.Join(strings.Fields(s), " "), nil
+		// One test for the usual byte, a printable ASCII one other than the space.
+		if c := s[i]; c-'!' > '~'-'!' {
+			if c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+				c == ' ' && i+1 < len(s) && s[i+1] == ' ' || c >= 0x80 {
+				return strings.Join(strings.Fields(s), " "), nil
+			}
 		}
 	}
 	return s, nil
@@ -85,8 +88,10 @@ func replaceStep(re *regexp.Regexp, with string) func(string) (string, error) {
 // prefilter is a cheap test that a value cannot match a pattern, drawn from the runes every match starts and
 // ends with, so that most values a replace step leaves alone never reach the regular expression.
 type prefilter struct {
-	first, last    string // the runes a match may start, end with; "" when there are too many to list
-	atStart, atEnd bool   // whether the pattern is anchored at the value's start (^), end ($)
+	first, last    string    // the runes a match may start, end with; "" when there are too many to list
+	atStart, atEnd bool      // whether the pattern is anchored at the value's start (^), end ($)
+	ascii          [2]uint64 // the ASCII runes of first, one bit each
+	wide           bool      // whether first has runes beyond ASCII
 }
 
 // maxEdgeRunes bounds the runes a prefilter lists for a match's start or end.
@@ -106,7 +111,34 @@ func newPrefilter(pattern string) prefilter {
 	}
 	pf.first = edgeSet(re, false)
 	pf.last = edgeSet(re, true)
+	for _, r := range pf.first {
+		if r < utf8.RuneSelf {
+			pf.ascii[r/64] |= 1 << (r % 64)
+		} else {
+			pf.wide = true
+		}
+	}
 	return pf
+}
+
+// holdsFirst reports whether s holds a rune of first, as strings.ContainsAny(s, pf.first) does.
+func (pf *prefilter) holdsFirst(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if pf.ascii[c/64]&(1<<(c%64)) != 0 {
+				return true
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if pf.wide && strings.ContainsRune(pf.first, r) {
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 // edgeSet lists the runes every match of re starts with (ends with, fromEnd), or "" when a match may be empty,
@@ -195,7 +227,7 @@ func (pf *prefilter) excludes(s string) bool {
 			if r, _ := utf8.DecodeRuneInString(s); !strings.ContainsRune(pf.first, r) {
 				return true
 			}
-		} else if !strings.ContainsAny(s, pf.first) {
+		} else if !pf.holdsFirst(s) {
 			return true
 		}
 	}

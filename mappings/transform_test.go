@@ -2,6 +2,7 @@ package mappings
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -63,7 +64,14 @@ func TestPrefilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern, func(t *testing.T) {
-			if got := newPrefilter(tt.pattern); got != tt.want {
+			got := newPrefilter(tt.pattern)
+			for _, v := range []string{"", "van der", "d'Ancona", "`t", "´s", "‘x’", "de\xffhet", "ab", " "} {
+				if want := strings.ContainsAny(v, got.first); got.holdsFirst(v) != want {
+					t.Errorf("%q: holdsFirst %v, strings.ContainsAny %v", v, !want, want)
+				}
+			}
+			got.ascii, got.wide = [2]uint64{}, false
+			if got != tt.want {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
@@ -89,5 +97,16 @@ func TestLookupFind(t *testing.T) {
 				t.Errorf("got %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// TestCollapse: the quick test for a value that needs no collapsing gives what the full rewrite gives.
+func TestCollapse(t *testing.T) {
+	for _, v := range []string{"", " ", "a", "Johannes Petrus", "Johannes  Petrus", " a b ", "a\tb", "a\nb", "a\rb",
+		"a\vb", "a\fb", "Zoë Müller", "a\u00a0b", "a\u2003 b", "a \x01b", "a\x7fb", "~!", "a \xff", "a  "} {
+		want := strings.Join(strings.Fields(v), " ")
+		if got, _ := collapseStep(v); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", v, got, want)
+		}
 	}
 }

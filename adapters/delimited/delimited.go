@@ -1,5 +1,6 @@
 // Package delimited is the generic adapter for delimited text (CSV with `;`, `,` or tab): every row is a record
-// whose tree has one child per column, named by the header. It registers itself as "delimited".
+// whose tree has one child per column, named by the header; a sink that takes them (adapters.ColumnSink) gets
+// the columns without the tree. It registers itself as "delimited".
 //
 // Values are kept exactly as received. A value starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
 // data like any other and is never evaluated here; whatever exports values to a spreadsheet again must
@@ -144,6 +145,8 @@ type Adapter struct {
 	cfg    Config
 	env    adapters.Env
 	cp1252 *adapters.Charset
+	// csvOnly has encoding/csv read every row, simple lines too; tests compare the two ways.
+	csvOnly bool
 }
 
 // Close releases nothing; the adapter holds no resources.

@@ -146,6 +146,10 @@ func (k *mapSink) Record(_ context.Context, r adapters.Record) error {
 	return k.fn(Outcome{Record: &r, Canonical: c})
 }
 
+// TakesColumns lets row adapters hand over rows as their columns: the mapping reads them without a tree, and
+// Record.Tree builds it for whoever needs it.
+func (k *mapSink) TakesColumns() bool { return true }
+
 func (k *mapSink) Reject(_ context.Context, r adapters.Rejection) error {
 	return k.fn(Outcome{Rejection: &r})
 }
