@@ -43,6 +43,8 @@ func init() {
 		summary: "the review queue: possible matches and BSN conflicts", run: runReviewList})
 	register(&command{name: "review decide", usage: "[--config FILE] [--note TEXT] ID link|separate",
 		summary: "decide a review item", run: runReviewDecide})
+	register(&command{name: "identity reindex", usage: "[--config FILE]",
+		summary: "derive the person index's features and blocking keys anew from the stored persons (after an upgrade of the matcher)", run: runIdentityReindex})
 	register(&command{name: "identity eval", usage: "[--config FILE] --truth FILE",
 		summary: "pairwise and B-cubed precision, recall and F1 of the index against a ground-truth file", run: runIdentityEval})
 }
@@ -178,7 +180,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "  %-20s %8d %6d\n", n, per[n].Records, per[n].Rejected)
 		}
 
-		// Resolve the persons of the ingested sources: a bulk backfill into an empty index, else one by one.
+		// Resolve the persons of the ingested sources: a bulk backfill into an empty index, else one by one (into
+		// an index brought under the current scheme first).
+		if _, _, err := r.EnsureScheme(ctx, reindexProgress(env)); err != nil {
+			return err
+		}
 		persons := storedPersons(ctx, pool, names)
 		resolveStart := time.Now()
 		stats, err := r.Backfill(ctx, persons, identity.BackfillOptions{Progress: func(phase string, took time.Duration) {
@@ -234,6 +240,32 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "took %.1fs (map and store %.1fs, resolve %.1fs)\n", time.Since(start).Seconds(),
 			mapped.Seconds(), time.Since(resolveStart).Seconds())
 		return printRejections(ctx, env, pool, inputIDs)
+	})
+}
+
+// reindexProgress prints the phases of a reindex.
+func reindexProgress(env *Env) func(string, time.Duration) {
+	return func(phase string, took time.Duration) {
+		fmt.Fprintf(env.Stderr, "reindex: %s (%.1fs)\n", phase, took.Seconds())
+	}
+}
+
+func runIdentityReindex(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "identity reindex")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError("identity reindex takes no arguments")
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		stats, err := r.Reindex(ctx, reindexProgress(env))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "reindexed %d records under scheme %s: %d blocking keys\n", stats.Records, identity.Scheme, stats.Keys)
+		return nil
 	})
 }
 

@@ -92,7 +92,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 		return fmt.Errorf("loading sources: %w", err)
 	}
 	g.cleanups = append(g.cleanups, sources.Close)
-	if err := g.addPipeline(&group, sources); err != nil {
+	if err := g.addPipeline(ctx, &group, sources); err != nil {
 		return err
 	}
 

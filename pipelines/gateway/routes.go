@@ -22,7 +22,7 @@ import (
 
 // addPipeline adds the message router (one handler per source: raw topic → canonical records) and the HTTP intake
 // to the group. Without mapping files there is nothing to route, and only the outbox relay runs.
-func (g *Gateway) addPipeline(group *run.Group, sources *source.Registry) error {
+func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *source.Registry) error {
 	if len(sources.Names()) == 0 {
 		g.log.Warn("no sources: the pipeline is idle", "mappings", g.cfg.Mappings)
 		return nil
@@ -50,6 +50,13 @@ func (g *Gateway) addPipeline(group *run.Group, sources *source.Registry) error 
 	resolver, err := identity.New(g.pool, g.cfg.Identity)
 	if err != nil {
 		return fmt.Errorf("starting person resolution: %w", err)
+	}
+	// A gateway whose matcher prepares or keys records differently from the one that wrote the index derives
+	// the index's features and blocking keys anew before it resolves anything against them.
+	if done, stats, err := resolver.EnsureScheme(ctx, nil); err != nil {
+		return fmt.Errorf("starting person resolution: %w", err)
+	} else if done {
+		g.log.Info("person index reindexed under the current scheme", "scheme", identity.Scheme, "records", stats.Records)
 	}
 	st.Resolver = resolver
 	st.Metrics = stage.NewMetrics(g.ops.Registry())

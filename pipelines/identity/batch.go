@@ -109,6 +109,8 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	start = time.Now()
 	b.block()
 	stats.Compared = b.score()
+	// The sorted blocks served the scoring only; what remains to write is per record.
+	b.entries, b.slotEntry, b.runStart = nil, nil, nil
 	progress("score", time.Since(start))
 
 	start = time.Now()
@@ -119,7 +121,12 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	progress("cluster", time.Since(start))
 
 	start = time.Now()
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return b.write(ctx, tx) })
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if err := b.write(ctx, tx); err != nil {
+			return err
+		}
+		return b.writeFrequencies(ctx, tx)
+	})
 	if err != nil {
 		return stats, fmt.Errorf("backfill: writing: %w", err)
 	}
@@ -161,6 +168,9 @@ type backfill struct {
 	skipped   [][]SkippedBlock
 
 	links, unlinks [][]int32 // manual decisions per record
+
+	// terms counts the names of the records, in their order, for their match.Frequencies.
+	terms match.TermCounter
 
 	plans   []recordPlan
 	person  []int32 // record → person number, in creation order
@@ -303,12 +313,14 @@ func (s *loadSource) Next() bool {
 func (s *loadSource) Values() ([]any, error) { return s.row, nil }
 func (s *loadSource) Err() error             { return s.err }
 
-// block computes the keys of every record and sorts them into blocks.
+// block gives every record the frequencies of its names among the records up to it, as resolving them one by one
+// would, computes the keys of every record and sorts them into blocks.
 func (b *backfill) block() {
 	n := len(b.refs)
 	b.keyOff = make([]int32, n+1)
 	var buf []match.Key
 	for j := range n {
+		b.terms.Add(&b.feats[j])
 		buf = match.AppendKeys(buf[:0], &b.feats[j])
 		slices.SortFunc(buf, func(x, y match.Key) int { return cmpUint64(x.Hash, y.Hash) })
 		b.keys = append(b.keys, buf...)
@@ -377,7 +389,7 @@ func (b *backfill) score() int64 {
 					count += int64(len(cands))
 					fj := &b.feats[j]
 					for _, i := range cands {
-						out := b.r.model.Decide(match.Compare(fj, &b.feats[i]))
+						out := b.r.model.Decide(match.Compare(fj, &b.feats[i])) // j is the record being resolved
 						if out.Decision != match.NoMatch {
 							b.scored[j] = append(b.scored[j], scoredPair{score: out.Score, other: i, decision: out.Decision, rule: b.ruleIndex(out.Rule)})
 						}
@@ -468,9 +480,10 @@ func (b *backfill) cluster() {
 		}
 		return i
 	}
-	rank := make([]int32, n)    // root → person number
-	bsns := make([][]uint64, n) // root → BSN key hashes of its records
-	ul := make([][]int32, n)    // root → its records with manual unlinks
+	rank := make([]int32, n)     // root → person number
+	bsns := make([][]uint64, n)  // root → BSN key hashes of its records
+	births := make([][]int32, n) // root → complete birth dates of its records
+	ul := make([][]int32, n)     // root → its records with manual unlinks
 	b.plans = make([]recordPlan, n)
 	b.creator = b.creator[:0]
 
@@ -486,7 +499,7 @@ func (b *backfill) cluster() {
 			}
 			at[root] = len(cs)
 			roots = append(roots, root)
-			cs = append(cs, candidate{rank: int64(rank[root]), bsns: bsns[root]})
+			cs = append(cs, candidate{rank: int64(rank[root]), bsns: bsns[root], births: births[root]})
 			return len(cs) - 1
 		}
 		for _, sp := range b.scored[j] {
@@ -508,7 +521,8 @@ func (b *backfill) cluster() {
 				own = b.keys[s].Hash
 			}
 		}
-		pl := decide(own, cs, comps, func(x, y int) bool {
+		birth := match.CompleteBirth(b.feats[j].Birth)
+		pl := decide(own, birth, cs, comps, func(x, y int) bool {
 			rx, ry := roots[x], roots[y]
 			for _, a := range ul[rx] {
 				for _, o := range b.unlinks[a] {
@@ -555,8 +569,9 @@ func (b *backfill) cluster() {
 							bsns[win] = append(bsns[win], h)
 						}
 					}
+					births[win] = addBirths(births[win], births[r]...)
 					ul[win] = append(ul[win], ul[r]...)
-					bsns[r], ul[r] = nil, nil
+					bsns[r], births[r], ul[r] = nil, nil, nil
 				}
 			}
 			uf[j] = win
@@ -565,6 +580,7 @@ func (b *backfill) cluster() {
 		if own != 0 && !slices.Contains(bsns[root], own) {
 			bsns[root] = append(bsns[root], own)
 		}
+		births[root] = addBirths(births[root], birth)
 		if len(b.unlinks[j]) > 0 {
 			ul[root] = append(ul[root], j)
 		}
@@ -632,13 +648,15 @@ func (b *backfill) write(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("writing records: %w", err)
 	}
 	lap("records")
-	slot := 0
+	slot, j := 0, 0
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "source", "local_id"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			if slot >= len(b.keys) {
 				return nil, nil
 			}
-			j := b.entries[b.slotEntry[slot]].rec
+			for int32(slot) >= b.keyOff[j+1] {
+				j++
+			}
 			k := b.keys[slot]
 			slot++
 			return []any{int64(k.Hash), int16(k.Kind), b.refs[j].Source, b.refs[j].LocalID}, nil
@@ -675,7 +693,7 @@ func (b *backfill) write(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("building indexes: %w", err)
 	}
 	lap("indexes")
-	return nil
+	return setScheme(ctx, tx)
 }
 
 // events adds the PersonCreated events of the persons to the outbox, unless the options skip them.
@@ -701,12 +719,15 @@ func (b *backfill) events(ctx context.Context, tx pgx.Tx, ids []string) error {
 	return nil
 }
 
+// blockingIndexesSQL builds the secondary indexes of blocking_keys.
+const blockingIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id);
+CREATE INDEX blocking_keys_record ON blocking_keys (source, local_id)`
+
 // dropIndexesSQL and createIndexesSQL drop and build the secondary indexes of the index tables, as
 // store/migrations/0004_person_index.sql defines them.
 const (
 	dropIndexesSQL   = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, decisions_record`
-	createIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id);
-CREATE INDEX blocking_keys_record ON blocking_keys (source, local_id);
+	createIndexesSQL = blockingIndexesSQL + `;
 CREATE INDEX person_records_person ON person_records (person_id);
 CREATE INDEX decisions_record ON decisions (source, local_id, id)`
 )

@@ -17,7 +17,9 @@ var errCodec = errors.New("malformed stored features")
 
 // encodeFeatures appends the binary form of f to dst: a version byte, then every field of match.Features in
 // declaration order, strings as uvarint length and bytes, integers as varints. It is what person_records.features
-// holds, so candidates are scored without folding their names again.
+// holds, so candidates are scored without folding their names again. Frequencies are left out: they are the
+// index's at the time a record is resolved, and a candidate's play no part in its comparisons; decodeFeatures
+// derives the rest (match.Features.Derive).
 func encodeFeatures(dst []byte, f *match.Features) []byte {
 	dst = append(dst, codecVersion)
 	str := func(s string) {
@@ -96,6 +98,7 @@ func decodeFeatures(b []byte, f *match.Features) error {
 	if d.err || len(d.b) != 0 {
 		return fmt.Errorf("decoding features: %w", errCodec)
 	}
+	f.Derive()
 	return nil
 }
 

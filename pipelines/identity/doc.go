@@ -6,7 +6,9 @@
 // The tables (store/migrations/0004_person_index.sql) are persons (ids "P" and ten digits, minted once; a merged
 // person redirects to the winner), person_records (the latest data of every (source, local id), its person, its
 // prepared comparison features and its decision), blocking_keys, decisions (every resolution with its evidence:
-// the comparisons, their per-attribute weights, blocks skipped for their size), review_queue and manual_decisions.
+// the comparisons, their per-attribute weights, blocks skipped for their size), review_queue and manual_decisions;
+// name_frequencies and name_frequency_totals (0006_name_frequencies.sql) count the records' names for the
+// term-frequency adjustment of name agreements (match.Frequencies).
 //
 // # Resolving
 //
@@ -15,7 +17,8 @@
 // per person under two thresholds declared beforehand. MATCH links the record to the person; POSSIBLE MATCH and a
 // BSN conflict create a person of its own and a review item; NO MATCH creates a person. Hard rules: two different
 // valid BSNs are never merged automatically (neither by a pair's score nor by a record bridging two persons that
-// hold different BSNs), one BSN on clearly different people is a conflict for review, a BSN failing the elfproef
+// hold different BSNs), nor are persons whose complete birth dates all disagree beyond a typing error (unless the
+// person holds the record's BSN), one BSN on clearly different people is a conflict for review, a BSN failing the elfproef
 // is not used, and manual link and unlink decisions bind the matcher. A record matching several persons merges them:
 // the oldest id wins, the others redirect to it. Events (see Event) go to the outbox in the same transaction.
 //

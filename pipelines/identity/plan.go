@@ -18,6 +18,12 @@ const (
 	ruleNoMergeBSN match.Rule = "different-bsn-no-merge"
 	// ruleNoMergeUnlink: the persons matched are kept apart by a manual unlink and are not merged.
 	ruleNoMergeUnlink match.Rule = "manual-unlink-no-merge"
+	// ruleBirthInPerson: the person's records hold complete birth dates, none of them within a typing error of
+	// the record's, and the person does not hold the record's BSN; a match becomes a possible match.
+	ruleBirthInPerson match.Rule = "different-birth-date-in-person"
+	// ruleNoMergeBirth: the persons matched hold complete birth dates that all disagree beyond a typing error
+	// between them and are not merged.
+	ruleNoMergeBirth match.Rule = "different-birth-dates-no-merge"
 )
 
 // Review reasons, as review_queue.reason holds them.
@@ -33,6 +39,8 @@ type candidate struct {
 	rank int64
 	// bsns are the BSN key hashes of the person's records.
 	bsns []uint64
+	// births are the complete birth dates of the person's records (match.CompleteBirth), without duplicates.
+	births []int32
 	// forced and forbidden are set by manual link and unlink decisions between the record and the person's
 	// records.
 	forced, forbidden bool
@@ -64,18 +72,23 @@ type plan struct {
 	rules map[int]match.Rule
 }
 
-// decide plans the resolution of a record with BSN key hash own (0 without a valid BSN) against the candidates and
-// its comparisons with their records. unlinked reports whether a manual unlink keeps two candidates apart; it is
-// asked only when several candidates match.
+// decide plans the resolution of a record with BSN key hash own (0 without a valid BSN) and complete birth date
+// birth (match.CompleteBirth; 0 without one) against the candidates and its comparisons with their records.
+// unlinked reports whether a manual unlink keeps two candidates apart; it is asked only when several candidates
+// match.
 //
 // Per candidate: a manual unlink excludes it, a manual link makes it a match; a Conflict with any of its records
 // is a conflict; otherwise its best comparison decides, and a match with a person holding another valid BSN than
-// the record is a possible match. The matching candidates are then taken in order (manual links first, then by
-// score, then oldest first) as long as they hold no two different valid BSNs between them and no manual unlink
-// keeps them apart (a manual link overrides the BSN rule, never a manual unlink); the others go to review as
-// possible matches. Every conflict goes to review, and the best of the possible matches; when the record links,
-// only a possible match that a rule made one (see ruled).
-func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, j int) bool) plan {
+// the record, or holding complete birth dates none of which is within a typing error of the record's (unless it
+// holds the record's BSN), is a possible match: a record that matched one record of a person may still belong to
+// another person than the rest of them, as a son's record whose namesake father's person took in a record without
+// birth date. The matching candidates are then taken in order (manual links first, then by score, then oldest
+// first) as long as they hold no two different valid BSNs between them, no birth dates that all disagree between
+// them (again unless the candidate holds the record's BSN), and no manual unlink keeps them apart (a manual link
+// overrides the BSN and birth-date rules, never a manual unlink); the others go to review as possible matches.
+// Every conflict goes to review, and the best of the possible matches; when the record links, only a possible
+// match that a rule made one (see ruled).
+func decide(own uint64, birth int32, cands []candidate, comps []comparison, unlinked func(i, j int) bool) plan {
 	p := plan{decision: match.NoMatch}
 	best := make([]int, len(cands))
 	conflict := make([]int, len(cands))
@@ -119,9 +132,14 @@ func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, 
 			status[i] = match.NoMatch
 		default:
 			status[i] = comps[best[i]].out.Decision
-			if status[i] == match.Match && own != 0 && holdsOther(c.bsns, own) {
+			switch {
+			case status[i] != match.Match:
+			case own != 0 && holdsOther(c.bsns, own):
 				status[i] = match.PossibleMatch
 				setRule(i, ruleBSNInPerson)
+			case birth != 0 && !holdsBSN(&c, own) && datesDisagree([]int32{birth}, c.births):
+				status[i] = match.PossibleMatch
+				setRule(i, ruleBirthInPerson)
 			}
 		}
 	}
@@ -151,6 +169,10 @@ func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, 
 	if own != 0 {
 		bsns = append(bsns, own)
 	}
+	var births []int32
+	if birth != 0 {
+		births = append(births, birth)
+	}
 	for _, i := range matched {
 		ok := true
 		for _, h := range cands[i].bsns {
@@ -159,6 +181,10 @@ func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, 
 				setRule(i, ruleNoMergeBSN)
 				break
 			}
+		}
+		if ok && !cands[i].forced && !holdsBSN(&cands[i], own) && datesDisagree(births, cands[i].births) {
+			ok = false
+			setRule(i, ruleNoMergeBirth)
 		}
 		if ok {
 			for _, j := range p.link {
@@ -179,6 +205,7 @@ func decide(own uint64, cands []candidate, comps []comparison, unlinked func(i, 
 				bsns = append(bsns, h)
 			}
 		}
+		births = addBirths(births, cands[i].births...)
 	}
 
 	// Every conflict goes to review, and the most likely of the possible matches: a record among look-alikes
@@ -242,6 +269,38 @@ func rankDecision(d match.Decision) int {
 		return 1
 	}
 	return 0
+}
+
+// holdsBSN reports whether the candidate holds the BSN with key hash own.
+func holdsBSN(c *candidate, own uint64) bool {
+	return own != 0 && slices.Contains(c.bsns, own)
+}
+
+// datesDisagree reports whether two sets of complete birth dates both hold some and no date of one is within a
+// typing error of a date of the other. One date within a typing error of another is enough to agree: the records
+// of one person may each carry a different typing error.
+func datesDisagree(xs, ys []int32) bool {
+	if len(xs) == 0 || len(ys) == 0 {
+		return false
+	}
+	for _, x := range xs {
+		for _, y := range ys {
+			if !match.BirthDatesDiffer(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// addBirths adds the dates not in set yet to it.
+func addBirths(set []int32, dates ...int32) []int32 {
+	for _, d := range dates {
+		if d != 0 && !slices.Contains(set, d) {
+			set = append(set, d)
+		}
+	}
+	return set
 }
 
 // holdsOther reports whether set holds a hash other than h.

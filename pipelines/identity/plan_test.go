@@ -13,6 +13,7 @@ func TestDecide(t *testing.T) {
 	tests := []struct {
 		name     string
 		own      uint64
+		birth    int32
 		cands    []candidate
 		comps    []comparison
 		apart    [][2]int
@@ -57,13 +58,31 @@ func TestDecide(t *testing.T) {
 			comps: []comparison{{cand: 0, out: out(match.Match, 30)},
 				{cand: 1, out: match.Outcome{Decision: match.PossibleMatch, Score: 28, Rule: match.RuleBirthDatesDiffer}}},
 			decision: match.Match, link: []int{0}, reviews: []string{ReasonPossibleMatch}},
+		{name: "person whose birth dates all differ is at most possible", birth: 19800512,
+			cands:    []candidate{{rank: 1, births: []int32{19520907}}},
+			comps:    []comparison{{cand: 0, out: out(match.Match, 25)}},
+			decision: match.PossibleMatch, reviews: []string{ReasonPossibleMatch}, rules: map[int]match.Rule{0: ruleBirthInPerson}},
+		{name: "one birth date within a typing error is enough", birth: 19800512,
+			cands:    []candidate{{rank: 1, births: []int32{19520907, 19800521}}},
+			comps:    []comparison{{cand: 0, out: out(match.Match, 25)}},
+			decision: match.Match, link: []int{0}},
+		{name: "a person holding the record's BSN keeps its match whatever the birth dates", own: bsnX, birth: 19800512,
+			cands:    []candidate{{rank: 1, bsns: []uint64{bsnX}, births: []int32{19520907}}},
+			comps:    []comparison{{cand: 0, out: out(match.Match, 40)}},
+			decision: match.Match, link: []int{0}},
+		{name: "a record without birth date does not merge father and son", cands: []candidate{{rank: 1, births: []int32{19520907}}, {rank: 2, births: []int32{19800512}}},
+			comps:    []comparison{{cand: 0, out: out(match.Match, 25)}, {cand: 1, out: out(match.Match, 24)}},
+			decision: match.Match, link: []int{0}, reviews: []string{ReasonPossibleMatch}, rules: map[int]match.Rule{1: ruleNoMergeBirth}},
+		{name: "manual link binds whatever the birth dates", birth: 19800512,
+			cands:    []candidate{{rank: 1, births: []int32{19520907}, forced: true}},
+			decision: match.Match, link: []int{0}, rules: map[int]match.Rule{0: ruleManualLink}},
 		{name: "manual unlink between persons refuses the merge", cands: []candidate{{rank: 1}, {rank: 2}},
 			comps: []comparison{{cand: 0, out: out(match.Match, 25)}, {cand: 1, out: out(match.Match, 25)}}, apart: [][2]int{{0, 1}},
 			decision: match.Match, link: []int{0}, reviews: []string{ReasonPossibleMatch}, rules: map[int]match.Rule{1: ruleNoMergeUnlink}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := decide(tt.own, tt.cands, tt.comps, func(i, j int) bool {
+			p := decide(tt.own, tt.birth, tt.cands, tt.comps, func(i, j int) bool {
 				return slices.Contains(tt.apart, [2]int{i, j}) || slices.Contains(tt.apart, [2]int{j, i})
 			})
 			if p.decision != tt.decision || !slices.Equal(p.link, tt.link) {

@@ -130,23 +130,29 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		}
 	}
 
-	// Lock, then read the record's state, its candidates and its manual decisions, in one round trip.
+	// Lock, then read the record's state, its candidates, its manual decisions and the counts of its names, in one
+	// round trip.
 	hi, lo := lockArgs(self, keys)
+	terms := match.TermHashes(&f)
 	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo)
-	b.Queue(`SELECT person_id FROM person_records WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
+	b.Queue(`SELECT person_id, features FROM person_records WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
 	b.Queue(candidatesSQL, hashes, self.Source, self.LocalID, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
 	b.Queue(constraintsSQL, self.Source, self.LocalID)
+	b.Queue(countsAndTotalsSQL, termArgs(terms[:]))
 	br := tx.SendBatch(ctx, b)
 	var existing string
+	var existingFeatures []byte
 	var cands []candidateRow
 	var skipped []SkippedBlock
 	var links, unlinks []string // persons of records manually linked to and unlinked from the record
+	counts := map[uint64]int64{}
+	var totals [match.NumTerms]match.TermTotals
 	err = func() error {
 		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("taking locks: %w", err)
 		}
-		if err := br.QueryRow().Scan(&existing); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		if err := br.QueryRow().Scan(&existing, &existingFeatures); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("reading record: %w", err)
 		}
 		rows, err := br.Query()
@@ -188,6 +194,9 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		if err != nil {
 			return fmt.Errorf("reading manual decisions: %w", err)
 		}
+		if err := readCountsAndTotals(br, counts, &totals); err != nil {
+			return err
+		}
 		return br.Close()
 	}()
 	if err != nil {
@@ -195,6 +204,33 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		return Result{}, fmt.Errorf("resolving %s: %w", self, err)
 	}
 	slices.SortFunc(skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
+
+	// The frequencies of the record's names among the records resolved before it and itself; a record resolved
+	// before counts as itself with its new data.
+	var old [match.NumTerms]uint64
+	if existing != "" {
+		var of match.Features
+		if err := decodeFeatures(existingFeatures, &of); err != nil {
+			return Result{}, fmt.Errorf("resolving %s: record: %w", self, err)
+		}
+		old = match.TermHashes(&of)
+		var missing []uint64
+		for _, h := range old {
+			if _, ok := counts[h]; h != 0 && !ok {
+				missing = append(missing, h)
+			}
+		}
+		if len(missing) > 0 {
+			rows, err := tx.Query(ctx, countsSQL, termArgs(missing))
+			if err == nil {
+				err = collectCounts(rows, counts)
+			}
+			if err != nil {
+				return Result{}, fmt.Errorf("resolving %s: %w", self, err)
+			}
+		}
+	}
+	f.Frequencies = frequencies(terms, old, counts, totals)
 
 	// Score, then lock the persons that can matter and read what the plan needs about them. A person whose
 	// records are all NO MATCH cannot change the plan, so it is neither locked nor read.
@@ -210,7 +246,7 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	if existing != "" {
 		involved = append(involved, existing)
 	}
-	st := &personState{redirect: map[string]string{}, bsns: map[string][]uint64{}}
+	st := &personState{redirect: map[string]string{}, bsns: map[string][]uint64{}, births: map[string][]int32{}}
 	if len(involved) > 0 {
 		if st, err = r.lockPersons(ctx, tx, self, involved); err != nil {
 			return Result{}, fmt.Errorf("resolving %s: %w", self, err)
@@ -241,7 +277,7 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		}
 		index[id] = len(cs)
 		persons = append(persons, id)
-		cs = append(cs, candidate{rank: rankOf(id), bsns: st.bsns[id]})
+		cs = append(cs, candidate{rank: rankOf(id), bsns: st.bsns[id], births: st.births[id]})
 		return len(cs) - 1
 	}
 	comps := make([]comparison, 0, len(cands))
@@ -267,7 +303,7 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 			return Result{}, fmt.Errorf("resolving %s: %w", self, err)
 		}
 	}
-	pl := decide(ownBSN, cs, comps, func(i, j int) bool {
+	pl := decide(ownBSN, match.CompleteBirth(f.Birth), cs, comps, func(i, j int) bool {
 		return apart[[2]string{persons[i], persons[j]}] || apart[[2]string{persons[j], persons[i]}]
 	})
 
@@ -325,6 +361,7 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		hashes, kinds, self.Source, self.LocalID)
 	w.Queue(`INSERT INTO decisions (source, local_id, person_id, decision, score, evidence) VALUES ($1, $2, `+personParam+`, $4, $5, $6)`,
 		self.Source, self.LocalID, pid, pl.decision.String(), pl.score, evJSON)
+	queueCountUpdates(w, tx.Conn().PgConn().PID(), terms, old, counts)
 	for _, rv := range pl.reviews {
 		c := comps[rv.comp]
 		one, err := json.Marshal(ComparisonEvidence{Record: cands[c.ref].ref, Decision: c.out.Decision,
@@ -434,6 +471,9 @@ type personState struct {
 	redirect map[string]string
 	// bsns are the BSN key hashes of each person's records, the resolved record's own left out.
 	bsns map[string][]uint64
+	// births are the complete birth dates (match.CompleteBirth) of each person's records, the resolved record's
+	// own left out.
+	births map[string][]int32
 	// current is the resolved record's person; empty for a new record.
 	current string
 	// own are the other records of the record's person.
@@ -447,8 +487,8 @@ func (s *personState) final(id string) string {
 	return id
 }
 
-// lockPersons locks the rows of the persons involved, in id order, and reads their BSN key hashes and the other
-// records of the resolved record's person. A merge that committed after the candidates were read moved them: the
+// lockPersons locks the rows of the persons involved, in id order, and reads their BSN key hashes, their complete
+// birth dates and the other records of the resolved record's person. A merge that committed after the candidates were read moved them: the
 // persons it merged away are followed to the winner, which is locked in a next round.
 func (r *Resolver) lockPersons(ctx context.Context, tx pgx.Tx, self RecordRef, involved []string) (*personState, error) {
 	st := &personState{redirect: map[string]string{}}
@@ -457,9 +497,9 @@ func (r *Resolver) lockPersons(ctx context.Context, tx pgx.Tx, self RecordRef, i
 		b := &pgx.Batch{}
 		b.Queue(`SELECT id, coalesce(merged_into, '') FROM persons WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
 		b.Queue(`SELECT person_id FROM person_records WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
-		b.Queue(`SELECT r.person_id, k.hash FROM person_records r
-			JOIN blocking_keys k ON k.source = r.source AND k.local_id = r.local_id
-			WHERE r.person_id = ANY($1) AND k.kind = $4 AND NOT (r.source = $2 AND r.local_id = $3)`,
+		b.Queue(`SELECT r.person_id, k.hash, coalesce(r.person->>'birthDate', '') FROM person_records r
+			LEFT JOIN blocking_keys k ON k.source = r.source AND k.local_id = r.local_id AND k.kind = $4
+			WHERE r.person_id = ANY($1) AND NOT (r.source = $2 AND r.local_id = $3)`,
 			ids, self.Source, self.LocalID, int16(match.KeyBSN))
 		b.Queue(`SELECT r.source, r.local_id, r.features FROM person_records r
 			WHERE r.person_id = (SELECT person_id FROM person_records WHERE source = $1 AND local_id = $2)
@@ -468,6 +508,7 @@ func (r *Resolver) lockPersons(ctx context.Context, tx pgx.Tx, self RecordRef, i
 		br := tx.SendBatch(ctx, b)
 		var more []string
 		st.bsns = map[string][]uint64{}
+		st.births = map[string][]int32{}
 		st.own = st.own[:0]
 		st.current = ""
 		err := func() error {
@@ -495,11 +536,13 @@ func (r *Resolver) lockPersons(ctx context.Context, tx pgx.Tx, self RecordRef, i
 			if err != nil {
 				return err
 			}
-			var h int64
-			if _, err := pgx.ForEachRow(rows, []any{&id, &h}, func() error {
-				if !slices.Contains(st.bsns[id], uint64(h)) {
-					st.bsns[id] = append(st.bsns[id], uint64(h))
+			var h pgtype.Int8
+			var date string
+			if _, err := pgx.ForEachRow(rows, []any{&id, &h, &date}, func() error {
+				if h.Valid && !slices.Contains(st.bsns[id], uint64(h.Int64)) {
+					st.bsns[id] = append(st.bsns[id], uint64(h.Int64))
 				}
+				st.births[id] = addBirths(st.births[id], parseBirth(date))
 				return nil
 			}); err != nil {
 				return err
@@ -534,6 +577,16 @@ func (r *Resolver) lockPersons(ctx context.Context, tx pgx.Tx, self RecordRef, i
 		}
 		ids = uniqueSorted(append(ids, more...))
 	}
+}
+
+// parseBirth returns a complete birth date as stored in a person's JSON ("YYYY-MM-DD") as match.CompleteBirth
+// writes it; 0 for anything else.
+func parseBirth(s string) int32 {
+	var d canonical.PartialDate
+	if err := d.UnmarshalJSON(strconv.AppendQuote(nil, s)); err != nil {
+		return 0
+	}
+	return match.CompleteBirth(d)
 }
 
 // unlinkedPersons returns the pairs of persons among ids that a manual unlink between their records keeps apart.

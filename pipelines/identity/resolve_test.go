@@ -352,3 +352,44 @@ func TestRetryable(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesakeChildStaysApart resolves a father, a record of him without birth date and his son of the same
+// names at the same address: the record without birth date links to the father, and the son, whose birth date
+// disagrees with the father's, goes to review instead of joining them, one by one and in a backfill alike.
+func TestNamesakeChildStaysApart(t *testing.T) {
+	father := person{source: "brp", id: "1", given: "Pieter", surname: "Bakker", year: 1952, month: 9, day: 7,
+		postcode: "5611AB", house: 12, gender: "M"}
+	recs := []canonical.Person{
+		father.canonical(),
+		father.with("zsm", "2", func(p *person) { p.year, p.month, p.day = 0, 0, 0 }).canonical(),
+		father.with("gcos", "3", func(p *person) { p.year, p.month, p.day = 1980, 5, 12 }).canonical(),
+	}
+	for _, mode := range []string{"incremental", "batch"} {
+		t.Run(mode, func(t *testing.T) {
+			r, pool, _ := newIndex(t)
+			if mode == "batch" {
+				if _, err := r.Backfill(context.Background(), seq(recs), BackfillOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				for _, p := range recs {
+					resolve(t, r, p)
+				}
+			}
+			ctx := context.Background()
+			p1, _ := r.PersonOf(ctx, "brp", "1")
+			p2, _ := r.PersonOf(ctx, "zsm", "2")
+			p3, _ := r.PersonOf(ctx, "gcos", "3")
+			if p1 != p2 || p3 == p1 {
+				t.Errorf("father %s, without birth date %s, son %s: want the first two together, the son apart", p1, p2, p3)
+			}
+			var rule string
+			if err := pool.QueryRow(ctx, `SELECT evidence->>'personRule' FROM review_queue WHERE local_id_a = '3' OR local_id_b = '3'`).Scan(&rule); err != nil {
+				t.Fatalf("no review item for the son: %v", err)
+			}
+			if rule != string(ruleBirthInPerson) {
+				t.Errorf("review of the son names rule %q, want %s", rule, ruleBirthInPerson)
+			}
+		})
+	}
+}

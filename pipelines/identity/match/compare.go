@@ -135,8 +135,16 @@ func (a Attribute) LevelName(l Level) string {
 	return "unknown"
 }
 
-// Comparison holds the level of each attribute for one pair of persons.
-type Comparison [NumAttributes]Level
+// Comparison is how two persons compare: the level of each attribute and, for a name they agree on exactly, how
+// common that name is.
+type Comparison struct {
+	// Levels holds the level of each attribute.
+	Levels [NumAttributes]Level
+	// Frequency holds, for the surname at its exact level and the given names at their exact, exact-several
+	// and first-exact levels, the frequency shift of the name agreed on (see Frequencies), from the first
+	// record's Frequencies; 0 for the other attributes and levels.
+	Frequency [NumAttributes]float32
+}
 
 // Similarity thresholds of the Jaro-Winkler levels.
 const (
@@ -144,20 +152,33 @@ const (
 	jwLow  = 0.80
 )
 
-// Compare compares two persons attribute by attribute. It neither folds nor allocates.
+// Compare compares two persons attribute by attribute. The first is the record being resolved: its Frequencies
+// go into the comparison. It neither folds nor allocates, and of the second person it reads mostly the numbers
+// Prepare derived: the bytes of its names only where those cannot tell the level.
 func Compare(a, b *Features) Comparison {
 	var c Comparison
-	c[AttrSurname] = compareSurname(a, b)
-	c[AttrGivenNames] = compareGiven(a, b)
-	if c[AttrSurname] >= SurnameJW80 && c[AttrGivenNames] >= GivenJW80 && swapped(a, b) {
+	l := &c.Levels
+	l[AttrSurname] = compareSurname(a, b)
+	l[AttrGivenNames] = compareGiven(a, b)
+	if l[AttrSurname] >= SurnameJW80 && l[AttrGivenNames] >= GivenJW80 && swapped(a, b) {
 		// The given-name evidence is carried by the surname's swapped level.
-		c[AttrSurname], c[AttrGivenNames] = SurnameSwapped, LevelMissing
+		l[AttrSurname], l[AttrGivenNames] = SurnameSwapped, LevelMissing
 	}
-	c[AttrBirthDate] = compareBirth(a, b)
-	c[AttrBSN] = compareID(a.BSN, b.BSN)
-	c[AttrSKN] = compareID(a.SKN, b.SKN)
-	c[AttrAddress] = compareAddress(a, b)
-	c[AttrGender] = compareGender(a.Gender, b.Gender)
+	l[AttrBirthDate] = compareBirth(a, b)
+	l[AttrBSN] = compareBSN(a, b)
+	l[AttrSKN] = compareID(a.SKN, b.SKN)
+	l[AttrAddress] = compareAddress(a, b)
+	l[AttrGender] = compareGender(a.h.gender, b.h.gender)
+	switch l[AttrSurname] {
+	case SurnameExact:
+		c.Frequency[AttrSurname] = a.Frequencies.Surname
+	}
+	switch l[AttrGivenNames] {
+	case GivenExact, GivenExactSeveral:
+		c.Frequency[AttrGivenNames] = a.Frequencies.GivenNames
+	case GivenFirstExact:
+		c.Frequency[AttrGivenNames] = a.Frequencies.FirstName
+	}
 	return c
 }
 
@@ -171,31 +192,100 @@ func usedSurname(f *Features) (key, phonetic string) {
 
 // compareSurname compares own surnames, then every name either person may be registered under.
 func compareSurname(a, b *Features) Level {
-	ka, pa := usedSurname(a)
-	kb, pb := usedSurname(b)
-	if ka == "" || kb == "" {
+	if a.h.used == 0 || b.h.used == 0 {
 		return LevelMissing
 	}
-	if ka == kb {
+	if a.h.used == b.h.used {
 		return SurnameExact
 	}
-	if contains(b.SurnameKeys, ka) || contains(a.SurnameKeys, kb) ||
-		(a.Partner != "" && contains(b.SurnameKeys, a.Partner) && b.Partner != a.Partner) ||
-		(b.Partner != "" && contains(a.SurnameKeys, b.Partner) && a.Partner != b.Partner) {
+	ka, _ := usedSurname(a)
+	if hasKey(b, uint32(a.h.used), ka) || hasAnyKey(a, b) ||
+		(a.h.partner != 0 && hasKey(b, a.h.partner, a.Partner) && !(b.h.partner == a.h.partner && b.Partner == a.Partner)) ||
+		(b.h.partner != 0 && hasKey(a, b.h.partner, b.Partner) && !(a.h.partner == b.h.partner && a.Partner == b.Partner)) {
 		return SurnameNameUsage
 	}
-	jw := JaroWinkler(ka, kb)
+	jw := 0.0
+	if mayReach(ka, int(b.h.usedLen), a.h.usedMask, b.h.usedMask, jwLow) {
+		jw = jaroWinklerKeys(ka, usedKey(b), a.h.usedMask|b.h.usedMask)
+	}
 	switch {
 	case jw >= jwHigh:
 		return SurnameJW92
-	case pa != "" && pa == pb:
+	case a.h.usedPhonetic != 0 && a.h.usedPhonetic == b.h.usedPhonetic && samePhonetic(a, b):
 		return SurnamePhonetic
-	case jw >= jwLow || oneEditApart(ka, kb):
+	case jw >= jwLow || oneEditLen(a.h.usedLen, b.h.usedLen) && oneEditApart(ka, usedKey(b)):
 		// Jaro-Winkler finds no transposition in names of three letters or fewer ("bos", "bso"): one typing
 		// error counts as a weak agreement whatever the length.
 		return SurnameJW80
 	}
 	return SurnameElse
+}
+
+// usedKey is usedSurname's key.
+func usedKey(f *Features) string {
+	k, _ := usedSurname(f)
+	return k
+}
+
+// samePhonetic reports whether the used surnames of a and b have one phonetic key.
+func samePhonetic(a, b *Features) bool {
+	_, pa := usedSurname(a)
+	_, pb := usedSurname(b)
+	return pa == pb
+}
+
+// oneEditLen reports whether keys of these lengths may be one typing error apart.
+func oneEditLen(x, y uint8) bool {
+	return x <= y+1 && y <= x+1
+}
+
+// hasKey reports whether k, whose hash folded to 32 bits is h, is among the SurnameKeys of f.
+func hasKey(f *Features, h uint32, k string) bool {
+	return f.h.keyBits&(1<<(h%64)) != 0 && contains(f.SurnameKeys, k)
+}
+
+// hasAnyKey reports whether b's used surname is among the SurnameKeys of a.
+func hasAnyKey(a, b *Features) bool {
+	return hasKey(a, uint32(b.h.used), usedKey(b))
+}
+
+// mayReach reports whether the Jaro-Winkler similarity of the key a and a key of length lb, with letter masks ma
+// and mb, may reach t (at least 0.8): false only when it certainly stays below, which it tells from the lengths
+// and the letters of a that the other key lacks, without reading that key. Jaro counts m matching letters; a
+// letter of a absent from b matches nothing, so m ≤ min(|a| − absent, |b|) and Jaro ≤ (m/|a| + m/|b| + 1)/3.
+// Below Jaro 0.7 there is no prefix boost, and the boost of at most four letters lifts Jaro j to at most
+// j + 0.4(1 − j). A key of 255 bytes or more, or with bytes other than a-z and 0-9, is not bounded.
+func mayReach(a string, lb int, ma, mb uint32, t float64) bool {
+	if (ma|mb)&nonASCII != 0 || a == "" || lb == 0 || len(a) >= 255 || lb >= 255 {
+		return true
+	}
+	m := len(a)
+	if mb != ma {
+		for i := 0; i < len(a); i++ {
+			c := a[i]
+			bit := uint32(1 << 26)
+			if c >= 'a' {
+				bit = 1 << (c - 'a')
+			}
+			if mb&bit == 0 {
+				m--
+			}
+		}
+	}
+	m = min(m, lb)
+	jaroMax := (float64(m)/float64(len(a)) + float64(m)/float64(lb) + 1) / 3
+	need := max(jwBoostThreshold, (t-jwMaxPrefix*jwPrefixScale)/(1-jwMaxPrefix*jwPrefixScale))
+	return jaroMax >= need-1e-9
+}
+
+// jaroWinklerKeys is JaroWinkler of two keys whose letter masks together are masks: on their bytes when both are
+// ASCII and short enough.
+func jaroWinklerKeys(a, b string, masks uint32) float64 {
+	if masks&nonASCII != 0 || len(a) > jwStackRunes || len(b) > jwStackRunes || a == "" || b == "" {
+		return JaroWinkler(a, b)
+	}
+	var fa, fb [jwStackRunes]bool
+	return winklerBytes(a, b, jaroBytes(a, b, fa[:len(a)], fb[:len(b)]))
 }
 
 // contains reports whether keys holds k.
@@ -210,7 +300,7 @@ func contains(keys []string, k string) bool {
 
 // compareGiven compares voornamen, falling back to initials when one side has only those.
 func compareGiven(a, b *Features) Level {
-	if a.GivenNames == "" || b.GivenNames == "" {
+	if a.h.given == 0 || b.h.given == 0 {
 		if a.Initials == "" || b.Initials == "" {
 			return LevelMissing
 		}
@@ -220,24 +310,28 @@ func compareGiven(a, b *Features) Level {
 		return GivenElse
 	}
 	switch {
-	case a.GivenNames == b.GivenNames:
+	case a.h.given == b.h.given:
 		if len(a.FirstName) < len(a.GivenNames) {
 			return GivenExactSeveral
 		}
 		return GivenExact
-	case a.FirstName == b.FirstName:
+	case a.h.first == b.h.first:
 		return GivenFirstExact
 	}
-	jw := JaroWinkler(a.FirstName, b.FirstName)
+	jw := 0.0
+	if mayReach(a.FirstName, int(b.h.firstLen), a.h.firstMask, b.h.firstMask, jwLow) {
+		jw = jaroWinklerKeys(a.FirstName, b.FirstName, a.h.firstMask|b.h.firstMask)
+	}
 	switch {
 	case jw >= jwHigh:
 		return GivenJW92
-	case nameInCommon(a.GivenNames, b.GivenNames):
+	case (len(a.FirstName) < len(a.GivenNames) || b.h.firstLen < b.h.givenLen) && nameInCommon(a.GivenNames, b.GivenNames):
+		// With one voornaam each, the only name in common would be the first, which differs.
 		return GivenNameInCommon
-	case jw >= jwLow || a.FirstNamePhonetic != "" && a.FirstNamePhonetic == b.FirstNamePhonetic ||
-		oneEditApart(a.FirstName, b.FirstName):
+	case jw >= jwLow || a.h.firstPhonetic != 0 && a.h.firstPhonetic == b.h.firstPhonetic && a.FirstNamePhonetic == b.FirstNamePhonetic ||
+		oneEditLen(a.h.firstLen, b.h.firstLen) && oneEditApart(a.FirstName, b.FirstName):
 		return GivenJW80
-	case a.FirstName[0] == b.FirstName[0]:
+	case a.h.firstByte == b.h.firstByte:
 		return GivenFirstLetter
 	}
 	return GivenElse
@@ -301,7 +395,9 @@ func swappedFrom(a, b *Features) bool {
 	if a.FirstName == "" || a.Surname == "" || b.FirstName == "" || b.Surname == "" {
 		return false
 	}
-	return similar(a.FirstName, b.Surname) &&
+	// With an own surname, usedSurname is that surname: its hash, length and mask are the surname's.
+	return (a.h.first == b.h.used ||
+		mayReach(a.FirstName, int(b.h.usedLen), a.h.firstMask, b.h.usedMask, jwHigh) && JaroWinkler(a.FirstName, b.Surname) >= jwHigh) &&
 		(similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)))
 }
 
@@ -322,27 +418,51 @@ func similar(x, y string) bool {
 
 // compareBirth compares birth dates, complete or partial.
 func compareBirth(a, b *Features) Level {
-	da, db := a.Birth, b.Birth
-	if da.IsZero() || db.IsZero() {
+	x, y := a.h.birth, b.h.birth
+	if x == 0 || y == 0 {
 		return LevelMissing
 	}
-	if da.Complete() && db.Complete() {
-		switch {
-		case da == db:
-			return BirthExact
-		case oneEdit(packDate(da), packDate(db)) || da.Month == db.Month && da.Day == db.Day && yearSlip(da.Year, db.Year):
-			return BirthOneEdit
-		case da.Year == db.Year && da.Month == db.Day && da.Day == db.Month:
-			return BirthDayMonthSwapped
-		case da.Year == db.Year:
-			return BirthSameYear
-		}
-		return BirthElse
+	if complete(x) && complete(y) {
+		return compareComplete(x, y)
 	}
 	if a.BirthFirst <= b.BirthLast && b.BirthFirst <= a.BirthLast {
 		return BirthWithinRange
 	}
-	if da.Year == db.Year {
+	if x/10000 == y/10000 {
+		return BirthSameYear
+	}
+	return BirthElse
+}
+
+// CompleteBirth returns a birth date as the number YYYYMMDD when it is complete, 0 otherwise.
+func CompleteBirth(d canonical.PartialDate) int32 {
+	if !d.Complete() {
+		return 0
+	}
+	return int32(packDate(d))
+}
+
+// BirthDatesDiffer reports whether two complete birth dates, as CompleteBirth writes them, disagree beyond a typing
+// error: the birth-date comparison puts them at its else level, as a parent's and a child's do.
+func BirthDatesDiffer(x, y int32) bool {
+	return x != 0 && y != 0 && compareComplete(x, y) == BirthElse
+}
+
+// complete reports whether a date written as YYYYMMDD has its month and day.
+func complete(x int32) bool { return x%100 != 0 && x/100%100 != 0 }
+
+// compareComplete compares two complete birth dates written as YYYYMMDD.
+func compareComplete(x, y int32) Level {
+	yx, mx, dx := x/10000, x/100%100, x%100
+	yy, my, dy := y/10000, y/100%100, y%100
+	switch {
+	case x == y:
+		return BirthExact
+	case oneEdit(int(x), int(y)) || mx == my && dx == dy && yearSlip(int(yx), int(yy)):
+		return BirthOneEdit
+	case yx == yy && mx == dy && dx == my:
+		return BirthDayMonthSwapped
+	case yx == yy:
 		return BirthSameYear
 	}
 	return BirthElse
@@ -356,27 +476,25 @@ func packDate(d canonical.PartialDate) int {
 // oneEdit reports whether the eight-digit numbers x and y differ in one digit or by two adjacent digits
 // exchanged.
 func oneEdit(x, y int) bool {
-	var dx, dy [8]int8
-	for i := 7; i >= 0; i-- {
-		dx[i], dy[i] = int8(x%10), int8(y%10)
-		x, y = x/10, y/10
-	}
 	diff := 0
-	first := -1
-	for i := 0; i < 8; i++ {
-		if dx[i] != dy[i] {
-			if first < 0 {
-				first = i
+	var pos [2]int
+	var dx, dy [2]int
+	for i := 0; i < 8 && x != y; i++ {
+		a, b := x%10, y%10
+		if a != b {
+			if diff == 2 {
+				return false
 			}
+			pos[diff], dx[diff], dy[diff] = i, a, b
 			diff++
 		}
+		x, y = x/10, y/10
 	}
 	switch diff {
 	case 1:
-		return true
+		return x == y // no difference left beyond eight digits
 	case 2:
-		i := first
-		return i+1 < 8 && dx[i] == dy[i+1] && dx[i+1] == dy[i]
+		return x == y && pos[1] == pos[0]+1 && dx[0] == dy[1] && dx[1] == dy[0]
 	}
 	return false
 }
@@ -416,6 +534,17 @@ func oneEditApart(a, b string) bool {
 	return false
 }
 
+// compareBSN compares valid BSNs, as numbers.
+func compareBSN(a, b *Features) Level {
+	switch {
+	case a.h.bsn == 0 || b.h.bsn == 0:
+		return LevelMissing
+	case a.h.bsn == b.h.bsn && (a.h.bsn != bsnOther || a.BSN == b.BSN):
+		return IDEqual
+	}
+	return IDDifferent
+}
+
 // compareID compares two identifiers of one scheme.
 func compareID(a, b string) Level {
 	switch {
@@ -430,11 +559,11 @@ func compareID(a, b string) Level {
 // compareAddress compares postcode and house number.
 func compareAddress(a, b *Features) Level {
 	switch {
-	case a.Postcode == "" || b.Postcode == "":
+	case a.h.postcode == 0 || b.h.postcode == 0:
 		return LevelMissing
-	case a.Postcode != b.Postcode:
+	case a.h.postcode != b.h.postcode:
 		return AddressElse
-	case a.HouseNumber != 0 && a.HouseNumber == b.HouseNumber:
+	case a.h.house != 0 && a.h.house == b.h.house:
 		return AddressExact
 	}
 	return AddressPostcode

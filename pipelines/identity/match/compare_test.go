@@ -31,10 +31,10 @@ func TestCompareSurname(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := Prepare(canonical.Person{Name: tt.a})
 			b := Prepare(canonical.Person{Name: tt.b})
-			if got := Compare(&a, &b)[AttrSurname]; got != tt.want {
+			if got := Compare(&a, &b).Levels[AttrSurname]; got != tt.want {
 				t.Errorf("surname level = %s, want %s", AttrSurname.LevelName(got), AttrSurname.LevelName(tt.want))
 			}
-			if got := Compare(&b, &a)[AttrSurname]; got != tt.want {
+			if got := Compare(&b, &a).Levels[AttrSurname]; got != tt.want {
 				t.Errorf("reversed: surname level = %s, want %s", AttrSurname.LevelName(got), AttrSurname.LevelName(tt.want))
 			}
 		})
@@ -65,7 +65,7 @@ func TestCompareGivenNames(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := Prepare(canonical.Person{Name: tt.a})
 			b := Prepare(canonical.Person{Name: tt.b})
-			if got := Compare(&a, &b)[AttrGivenNames]; got != tt.want {
+			if got := Compare(&a, &b).Levels[AttrGivenNames]; got != tt.want {
 				t.Errorf("given-name level = %s, want %s", AttrGivenNames.LevelName(got), AttrGivenNames.LevelName(tt.want))
 			}
 		})
@@ -76,9 +76,9 @@ func TestCompareSwapped(t *testing.T) {
 	a := Prepare(person("Jansen", "", "Pieter", "19700101", ""))
 	b := Prepare(person("Pieter", "", "Jansen", "19700101", ""))
 	c := Compare(&a, &b)
-	if c[AttrSurname] != SurnameSwapped || c[AttrGivenNames] != LevelMissing {
+	if c.Levels[AttrSurname] != SurnameSwapped || c.Levels[AttrGivenNames] != LevelMissing {
 		t.Errorf("surname, given = %s, %s, want swapped, missing",
-			AttrSurname.LevelName(c[AttrSurname]), AttrGivenNames.LevelName(c[AttrGivenNames]))
+			AttrSurname.LevelName(c.Levels[AttrSurname]), AttrGivenNames.LevelName(c.Levels[AttrGivenNames]))
 	}
 }
 
@@ -108,7 +108,7 @@ func TestCompareBirthDate(t *testing.T) {
 		t.Run(tt.a+"/"+tt.b, func(t *testing.T) {
 			a := Prepare(person("", "", "", tt.a, ""))
 			b := Prepare(person("", "", "", tt.b, ""))
-			if got := Compare(&a, &b)[AttrBirthDate]; got != tt.want {
+			if got := Compare(&a, &b).Levels[AttrBirthDate]; got != tt.want {
 				t.Errorf("birth level = %s, want %s", AttrBirthDate.LevelName(got), AttrBirthDate.LevelName(tt.want))
 			}
 		})
@@ -141,7 +141,7 @@ func TestCompareIdentifiersAddressGender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Compare(&tt.a, &tt.b)[tt.attr]; got != tt.want {
+			if got := Compare(&tt.a, &tt.b).Levels[tt.attr]; got != tt.want {
 				t.Errorf("%s level = %s, want %s", tt.attr, tt.attr.LevelName(got), tt.attr.LevelName(tt.want))
 			}
 		})

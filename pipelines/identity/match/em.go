@@ -142,7 +142,7 @@ func toProbabilities(w Weights) [NumAttributes][maxLevels]MU {
 func estimateU(random []Comparison, start [NumAttributes][maxLevels]MU, floor float64) probabilities {
 	var counts [NumAttributes][maxLevels]float64
 	for _, c := range random {
-		for a, l := range c {
+		for a, l := range c.Levels {
 			counts[a][l]++
 		}
 	}
@@ -165,9 +165,10 @@ func estimateU(random []Comparison, start [NumAttributes][maxLevels]MU, floor fl
 	return u
 }
 
-// pattern is a distinct comparison vector with its number of pairs.
+// pattern is a distinct vector of comparison levels with its number of pairs. Training estimates the weights of
+// levels; the frequency shifts of names play no part in it.
 type pattern struct {
-	c Comparison
+	c [NumAttributes]Level
 	n float64
 }
 
@@ -180,10 +181,11 @@ func emSession(s Session, start [NumAttributes][maxLevels]MU, u probabilities, o
 			ignore[a] = true
 		}
 	}
-	index := make(map[Comparison]int)
+	index := make(map[[NumAttributes]Level]int)
 	var pats []pattern
 	var present [NumAttributes]bool
-	for _, c := range s.Pairs {
+	for _, pair := range s.Pairs {
+		c := pair.Levels
 		for a := range c {
 			if ignore[a] {
 				c[a] = LevelMissing

@@ -30,9 +30,9 @@ func drawComparisons(r *rand.Rand, n int, lambda float64, m, u [NumAttributes][m
 				continue // missing
 			}
 			if match {
-				out[i][a] = pick(m[a], true, len(a.Levels()))
+				out[i].Levels[a] = pick(m[a], true, len(a.Levels()))
 			} else {
-				out[i][a] = pick(u[a], false, len(a.Levels()))
+				out[i].Levels[a] = pick(u[a], false, len(a.Levels()))
 			}
 		}
 	}

@@ -13,6 +13,10 @@ import (
 // date as a range of days, the BSN only when it passes the elfproef, the SKN, the postcode and house number, and
 // the gender. Prepare makes it once per record; comparing two Features neither folds nor allocates.
 type Features struct {
+	// h is what Prepare and Derive compute from the fields below so that a comparison mostly reads numbers held
+	// at the start of Features rather than its strings and their bytes, which lie elsewhere in memory.
+	h derived
+
 	// Surname is the key of the own geslachtsnaam without its voorvoegsel: "van der Meijden" → "meyden".
 	Surname string
 	// SurnamePhonetic is the phonetic key of Surname (see Phonetic).
@@ -51,6 +55,148 @@ type Features struct {
 	HouseNumber int
 	// Gender is 'M' or 'V'; 0 when unknown.
 	Gender byte
+	// Frequencies are how common the record's names are in the index it is resolved against; they adjust the
+	// weight of an exact agreement on a name (see Frequencies). Prepare leaves them zero: the resolver sets them
+	// from its counts.
+	Frequencies Frequencies
+}
+
+// derived holds what comparing reads of nearly every pair, in 80 bytes: 64-bit hashes of the name keys, which stand
+// for the keys' equality (two different keys share one with a probability of 2⁻⁶⁴); letter masks and lengths that
+// bound Jaro-Winkler similarities from above without reading a key's bytes; the BSN, postcode, house number, birth
+// date and gender as numbers; a 64-bit filter of the names a person may be registered under, which rules most
+// names out of the name-usage level without reading them; and 32-bit hashes of the phonetic keys and the partner's
+// name, whose equality is confirmed on the strings.
+type derived struct {
+	used, given, first  uint64 // usedSurname's key, GivenNames, FirstName; 0 when empty
+	usedMask, firstMask uint32 // see letterMask
+	bsn                 uint32 // the BSN's number + 1; 0 without; bsnOther when not nine digits
+	postcode            uint32 // see packPostcode; 0 without
+	house               int32
+	birth               int32  // Birth as YYYYMMDD, unknown parts 0; 0 when unknown
+	keyBits             uint64 // bit h%64 for the hash h, folded to 32 bits, of each of SurnameKeys
+	usedLen, firstLen   uint8  // lengths of the keys, at most 255
+	givenLen            uint8
+	firstByte           byte // the first byte of FirstName
+	gender              byte
+
+	usedPhonetic, partner uint32 // usedSurname's phonetic key, Partner (folded to 32 bits); 0 when empty
+	firstPhonetic         uint32 // FirstNamePhonetic; 0 when empty
+}
+
+// Derive computes what Prepare derives from the exported fields, for Features assembled field by field (decoded
+// from storage). Prepare calls it; calling it again changes nothing.
+func (f *Features) Derive() {
+	used, usedPhonetic := usedSurname(f)
+	f.h = derived{
+		used: hash64(used), given: hash64(f.GivenNames), first: hash64(f.FirstName),
+		usedMask: letterMask(used), firstMask: letterMask(f.FirstName),
+		usedLen: clampLen(used), firstLen: clampLen(f.FirstName), givenLen: clampLen(f.GivenNames),
+		postcode: packPostcode(f.Postcode), house: int32(f.HouseNumber), gender: f.Gender,
+		usedPhonetic: hash32(usedPhonetic), partner: uint32(hash64(f.Partner)), firstPhonetic: hash32(f.FirstNamePhonetic),
+	}
+	if f.FirstName != "" {
+		f.h.firstByte = f.FirstName[0]
+	}
+	if f.BSN != "" {
+		f.h.bsn = packBSN(f.BSN)
+	}
+	if !f.Birth.IsZero() {
+		f.h.birth = int32(packDate(f.Birth))
+	}
+	for _, k := range f.SurnameKeys {
+		f.h.keyBits |= 1 << (uint32(hash64(k)) % 64)
+	}
+}
+
+// hash64 is the 64-bit FNV-1a hash of s, 0 for the empty string only.
+func hash64(s string) uint64 {
+	if s == "" {
+		return 0
+	}
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return max(h, 1)
+}
+
+// hash32 is the 32-bit FNV-1a hash of s, 0 for the empty string only.
+func hash32(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return max(h, 1)
+}
+
+// clampLen returns the length of s, at most 255.
+func clampLen(s string) uint8 { return uint8(min(len(s), 255)) }
+
+// bsnOther is the packed form of a BSN that is not nine digits: such BSNs compare as strings.
+const bsnOther = 1 << 31
+
+// packBSN returns a nine-digit BSN as its number plus one, below 10⁹ + 1 and so below bsnOther; bsnOther for
+// anything else.
+func packBSN(s string) uint32 {
+	if len(s) != 9 {
+		return bsnOther
+	}
+	var n uint32
+	for i := 0; i < 9; i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return bsnOther
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n + 1
+}
+
+// packPostcode returns a postcode as a number: its bytes, which for "1234AB" fit in 32 bits, in a 64-bit FNV
+// hash folded to 32 bits otherwise; 0 for none. Equal numbers stand for equal postcodes.
+func packPostcode(pc string) uint32 {
+	if pc == "" {
+		return 0
+	}
+	if len(pc) == 6 {
+		var n uint32
+		ok := true
+		for i := 0; i < 4; i++ {
+			c := pc[i]
+			ok = ok && c >= '0' && c <= '9'
+			n = n*10 + uint32(c-'0')
+		}
+		a, b := pc[4], pc[5]
+		if ok && a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' {
+			return 1 + n*676 + uint32(a-'A')*26 + uint32(b-'A') // below 6.8 million
+		}
+	}
+	h := hash64(pc)
+	return uint32(h>>32^h) | 1<<31
+}
+
+// nonASCII is the bit of letterMask for any byte other than a-z and 0-9.
+const nonASCII = 1 << 31
+
+// letterMask returns the set of letters in key: bit i for 'a'+i, bit 26 for any digit, nonASCII for any other
+// byte.
+func letterMask(key string) uint32 {
+	var m uint32
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; {
+		case c >= 'a' && c <= 'z':
+			m |= 1 << (c - 'a')
+		case c >= '0' && c <= '9':
+			m |= 1 << 26
+		default:
+			m |= nonASCII
+		}
+	}
+	return m
 }
 
 // Prepare computes the Features of a person.
@@ -154,6 +300,7 @@ func Prepare(p canonical.Person) Features {
 	case canonical.GenderFemale:
 		f.Gender = 'V'
 	}
+	f.Derive()
 	return f
 }
 

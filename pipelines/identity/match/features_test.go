@@ -62,7 +62,7 @@ func TestPrepareVoorlettersAsGivenNames(t *testing.T) {
 		t.Errorf("given names %q, first name %q, initials %q; want none, none, \"jp\"", f.GivenNames, f.FirstName, f.Initials)
 	}
 	g := Prepare(person("Jan Pieter", "", "Jansen", "", ""))
-	if got := Compare(&f, &g)[AttrGivenNames]; got != GivenInitials {
+	if got := Compare(&f, &g).Levels[AttrGivenNames]; got != GivenInitials {
 		t.Errorf("voorletters against voornamen: %s, want initials", AttrGivenNames.LevelName(got))
 	}
 }

@@ -33,6 +33,7 @@ func linkageDataset(seed uint64, n int, withBSN bool) *dataset {
 			d.add(g.Record(e, matchtest.Heavy, withBSN), e.ID, 1)
 		}
 	}
+	d.countTerms()
 	return d
 }
 
@@ -53,7 +54,17 @@ func dedupDataset(seed uint64, n int, withBSN bool) *dataset {
 		d.features[i], d.features[j] = d.features[j], d.features[i]
 		d.entity[i], d.entity[j] = d.entity[j], d.entity[i]
 	})
+	d.countTerms()
 	return d
+}
+
+// countTerms gives every record the frequencies of its names among the records before it and itself, as a
+// resolver taking the records in their order does.
+func (d *dataset) countTerms() {
+	var tc TermCounter
+	for i := range d.features {
+		tc.Add(&d.features[i])
+	}
 }
 
 func (d *dataset) add(p canonical.Person, entity, source int) {
@@ -163,7 +174,8 @@ func (d *dataset) evaluate(m *Model) quality {
 		if same {
 			q.blockedTrue++
 		}
-		c := Compare(&d.features[p.i], &d.features[p.j])
+		// The later record is the one being resolved.
+		c := Compare(&d.features[p.j], &d.features[p.i])
 		switch m.Decide(c).Decision {
 		case Match:
 			q.matches++
@@ -257,11 +269,12 @@ func TestQuality(t *testing.T) {
 		minPrecision, minRecall float64
 		minF1, minBlocking      float64
 	}{
-		// measured: precision 0.9995, recall 0.9864, blocking recall 0.9967
+		// measured: precision 0.9995, recall 0.9862, blocking recall 0.9967; 584 possible matches. Of the 55 true
+		// pairs missed, 13 share no blocking key and 9 carry two different valid BSNs (never linked).
 		{"two sources", func() *dataset { return linkageDataset(1, 5000, true) }, 0.999, 0.98, 0, 0.995},
-		// measured: precision 0.9888, recall 0.9911, F1 0.9899, blocking recall 0.9883
-		{"one source with duplicates", func() *dataset { return dedupDataset(2, 4000, true) }, 0.98, 0.985, 0.985, 0.985},
-		// measured: precision 0.9864, recall 0.9684, F1 0.9773, blocking recall 0.9804
+		// measured: precision 0.9928, recall 0.9900, F1 0.9914, blocking recall 0.9883; 1,740 possible matches
+		{"one source with duplicates", func() *dataset { return dedupDataset(2, 4000, true) }, 0.985, 0.985, 0.988, 0.985},
+		// measured: precision 0.9889, recall 0.9677, F1 0.9782, blocking recall 0.9804; 3,506 possible matches
 		{"one source without bsn", func() *dataset { return dedupDataset(3, 4000, false) }, 0.98, 0.96, 0.97, 0.975},
 	}
 	for _, tt := range tests {

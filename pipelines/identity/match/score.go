@@ -36,10 +36,22 @@ type Thresholds struct {
 	Possible float64 `yaml:"possible" json:"possible"`
 }
 
-// Config is the matching configuration: weights and thresholds.
+// TermFrequency bounds the frequency shifts (see Frequencies) that adjust exact agreements on names: a shift
+// estimated from few records, or of a name shared within families, is not to be trusted without bound.
+type TermFrequency struct {
+	// Disabled applies no shift: every exact agreement weighs its level's weight.
+	Disabled bool `yaml:"disabled" json:"disabled"`
+	// MaxBoost is the most bits a rare name adds to its level's weight; 0 takes DefaultMaxBoost.
+	MaxBoost float64 `yaml:"maxBoost" json:"maxBoost"`
+	// MaxPenalty is the most bits a common name takes from its level's weight; 0 takes DefaultMaxPenalty.
+	MaxPenalty float64 `yaml:"maxPenalty" json:"maxPenalty"`
+}
+
+// Config is the matching configuration: weights, term-frequency bounds and thresholds.
 type Config struct {
-	Weights    Weights    `yaml:"weights" json:"weights"`
-	Thresholds Thresholds `yaml:"thresholds" json:"thresholds"`
+	Weights       Weights       `yaml:"weights" json:"weights"`
+	TermFrequency TermFrequency `yaml:"termFrequency" json:"termFrequency"`
+	Thresholds    Thresholds    `yaml:"thresholds" json:"thresholds"`
 }
 
 // Default thresholds. A score of 20 bits is a likelihood ratio of about one million: with the one-in-a-thousand
@@ -51,6 +63,16 @@ const (
 
 // DefaultLambda is the default prior that two random records are of one person.
 const DefaultLambda = 1e-4
+
+// Default term-frequency bounds, in bits. A common name takes up to four bits: its count is large, so its
+// frequency is well estimated, and namesakes met by chance are as common as the name. A rare name adds at most one
+// bit: relatives (a child named after a parent, siblings, spouses under one name) share names whatever their
+// frequency, so an agreement on a rare name proves the family rather than the person, and the frequency of a name
+// seen a few times rests on those few.
+const (
+	DefaultMaxBoost   = 1
+	DefaultMaxPenalty = 4
+)
 
 // defaultLevels are the default m/u probabilities. They reflect Dutch register data: surnames and first names
 // agreeing by chance as often as the frequency of common names makes them (de Jong, Jansen: about 0.25 % of
@@ -121,6 +143,12 @@ func DefaultConfig() Config {
 // SetDefaults fills in what the configuration leaves out.
 func (c *Config) SetDefaults() {
 	c.Weights.setDefaults()
+	if c.TermFrequency.MaxBoost == 0 {
+		c.TermFrequency.MaxBoost = DefaultMaxBoost
+	}
+	if c.TermFrequency.MaxPenalty == 0 {
+		c.TermFrequency.MaxPenalty = DefaultMaxPenalty
+	}
 	if c.Thresholds == (Thresholds{}) {
 		c.Thresholds = Thresholds{Match: DefaultMatchThreshold, Possible: DefaultPossibleThreshold}
 	}
@@ -153,6 +181,12 @@ func (c *Config) Validate() error {
 	var errs []error
 	if err := c.Weights.Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.TermFrequency.MaxBoost < 0 {
+		errs = append(errs, fmt.Errorf("termFrequency.maxBoost: %g is negative", c.TermFrequency.MaxBoost))
+	}
+	if c.TermFrequency.MaxPenalty < 0 {
+		errs = append(errs, fmt.Errorf("termFrequency.maxPenalty: %g is negative", c.TermFrequency.MaxPenalty))
 	}
 	if c.Thresholds.Match <= c.Thresholds.Possible {
 		errs = append(errs, fmt.Errorf("thresholds.match (%g) must be above thresholds.possible (%g)",
@@ -301,6 +335,8 @@ type Model struct {
 	weights    [NumAttributes][maxLevels]float64
 	thresholds Thresholds
 	lambda     float64
+	// maxBoost and maxPenalty bound the frequency shifts; both 0 when they are disabled.
+	maxBoost, maxPenalty float64
 }
 
 // NewModel compiles a configuration, after filling in its defaults and validating it.
@@ -311,6 +347,9 @@ func NewModel(c Config) (*Model, error) {
 		return nil, fmt.Errorf("compiling match model: %w", err)
 	}
 	m := &Model{thresholds: c.Thresholds, lambda: c.Weights.Lambda}
+	if !c.TermFrequency.Disabled {
+		m.maxBoost, m.maxPenalty = c.TermFrequency.MaxBoost, c.TermFrequency.MaxPenalty
+	}
 	for a := Attribute(0); a < NumAttributes; a++ {
 		for l := Level(1); int(l) < len(a.Levels()); l++ {
 			m.weights[a][l] = c.Weights.Levels[a.String()][a.LevelName(l)].Weight()
@@ -346,13 +385,24 @@ func (m *Model) Weight(a Attribute, l Level) float64 {
 	return m.weights[a][l]
 }
 
-// Score returns the total match weight of a comparison, in bits: the sum of log2(m/u) over the attributes.
+// Score returns the total match weight of a comparison, in bits: the sum over the attributes of log2(m/u) of
+// their levels, plus the bounded frequency shifts of the names agreed on.
 func (m *Model) Score(c Comparison) float64 {
 	s := 0.0
-	for a := range c {
-		s += m.weights[a][c[a]]
+	for a, l := range c.Levels {
+		s += m.weights[a][l]
 	}
-	return s
+	return s + m.shift(c.Frequency[AttrSurname]) + m.shift(c.Frequency[AttrGivenNames])
+}
+
+// shift bounds a frequency shift.
+func (m *Model) shift(x float32) float64 {
+	return min(max(float64(x), -m.maxPenalty), m.maxBoost)
+}
+
+// attributeWeight returns the weight attribute a adds to the score of c.
+func (m *Model) attributeWeight(c *Comparison, a Attribute) float64 {
+	return m.weights[a][c.Levels[a]] + m.shift(c.Frequency[a])
 }
 
 // Probability turns a score into the probability that the pair is of one person, given the prior Lambda.
@@ -382,8 +432,9 @@ type Outcome struct {
 //     in everything else.
 //
 // A BSN that fails the elfproef never reaches the comparison (see Prepare).
-func (m *Model) Decide(c Comparison) Outcome {
-	score := m.Score(c)
+func (m *Model) Decide(cmp Comparison) Outcome {
+	score := m.Score(cmp)
+	c := &cmp.Levels
 	o := Outcome{Decision: Decide(score, m.thresholds), Score: score}
 	switch c[AttrBSN] {
 	case IDDifferent:
@@ -396,7 +447,7 @@ func (m *Model) Decide(c Comparison) Outcome {
 		}
 		return o
 	case IDEqual:
-		if clearlyDifferent(c) {
+		if clearlyDifferent(*c) {
 			o.Decision, o.Rule = Conflict, RuleSameBSNDifferentPerson
 		}
 		return o
@@ -414,7 +465,7 @@ func (m *Model) Decide(c Comparison) Outcome {
 }
 
 // clearlyDifferent reports whether the birth dates disagree and so does the surname or the given names.
-func clearlyDifferent(c Comparison) bool {
+func clearlyDifferent(c [NumAttributes]Level) bool {
 	return c[AttrBirthDate] == BirthElse && (c[AttrSurname] == SurnameElse || c[AttrGivenNames] == GivenElse)
 }
 
@@ -427,11 +478,13 @@ type Evidence struct {
 	Attributes []AttributeEvidence `json:"attributes"`
 }
 
-// AttributeEvidence is one attribute's part in a decision.
+// AttributeEvidence is one attribute's part in a decision: its level and the weight it adds, which includes the
+// bounded frequency shift of a name agreed on exactly (see Frequencies), also given apart.
 type AttributeEvidence struct {
 	Attribute string  `json:"attribute"`
 	Level     string  `json:"level"`
 	Weight    float64 `json:"weight"`
+	Frequency float64 `json:"frequency,omitempty"`
 }
 
 // Evidence decides a comparison and explains the decision.
@@ -442,8 +495,9 @@ func (m *Model) Evidence(c Comparison) Evidence {
 	for a := Attribute(0); a < NumAttributes; a++ {
 		e.Attributes = append(e.Attributes, AttributeEvidence{
 			Attribute: a.String(),
-			Level:     a.LevelName(c[a]),
-			Weight:    round3(m.weights[a][c[a]]),
+			Level:     a.LevelName(c.Levels[a]),
+			Weight:    round3(m.attributeWeight(&c, a)),
+			Frequency: round3(m.shift(c.Frequency[a])),
 		})
 	}
 	return e

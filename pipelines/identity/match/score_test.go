@@ -38,6 +38,7 @@ func TestConfigFiles(t *testing.T) {
 		"zero-u.bad.yml":            "weights.levels.bsn.equal.u: 0 is not a probability",
 		"thresholds.bad.yml":        "thresholds.match (10) must be above thresholds.possible (12)",
 		"lambda.bad.yml":            "weights.lambda: 1.5 is not a probability",
+		"term-frequency.bad.yml":    "termFrequency.maxBoost: -1 is negative",
 	}
 	files, err := filepath.Glob("testdata/config/*.yml")
 	if err != nil || len(files) == 0 {
@@ -114,13 +115,16 @@ func TestConfigYAMLRoundTrip(t *testing.T) {
 	}
 }
 
+// lv is the type of Comparison.Levels, for writing comparisons in tests.
+type lv = [NumAttributes]Level
+
 func TestDecide(t *testing.T) {
 	m, err := NewModel(DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	strong := Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}
-	with := func(c Comparison, a Attribute, l Level) Comparison { c[a] = l; return c }
+	strong := Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}}
+	with := func(c Comparison, a Attribute, l Level) Comparison { c.Levels[a] = l; return c }
 	tests := []struct {
 		name string
 		c    Comparison
@@ -129,28 +133,28 @@ func TestDecide(t *testing.T) {
 	}{
 		{"names and birth date", strong, Match, RuleNone},
 		{"nothing known", Comparison{}, NoMatch, RuleNone},
-		{"same bsn only", Comparison{AttrBSN: IDEqual}, Match, RuleNone},
+		{"same bsn only", Comparison{Levels: lv{AttrBSN: IDEqual}}, Match, RuleNone},
 		{"different bsn, all else agrees", with(strong, AttrBSN, IDDifferent), PossibleMatch, RuleDifferentBSN},
 		{"different bsn, nearly all else agrees",
-			Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenFirstExact, AttrBirthDate: BirthOneEdit, AttrAddress: AddressExact},
+			Comparison{Levels: lv{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenFirstExact, AttrBirthDate: BirthOneEdit, AttrAddress: AddressExact}},
 			PossibleMatch, RuleDifferentBSN},
 		{"different bsn, siblings at one address",
-			Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenFirstLetter, AttrBirthDate: BirthSameYear, AttrAddress: AddressExact},
+			Comparison{Levels: lv{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenFirstLetter, AttrBirthDate: BirthSameYear, AttrAddress: AddressExact}},
 			NoMatch, RuleDifferentBSN},
 		{"same bsn, different person",
-			Comparison{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse}, Conflict, RuleSameBSNDifferentPerson},
+			Comparison{Levels: lv{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse}}, Conflict, RuleSameBSNDifferentPerson},
 		{"same bsn and birth date, names changed",
-			Comparison{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact}, Match, RuleNone},
+			Comparison{Levels: lv{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact}}, Match, RuleNone},
 		{"same bsn, child of the bsn holder",
-			Comparison{AttrBSN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthElse}, Conflict, RuleSameBSNDifferentPerson},
-		{"same bsn, married name", Comparison{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}, Match, RuleNone},
-		{"twins", Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact, AttrAddress: AddressExact, AttrGender: GenderEqual},
+			Comparison{Levels: lv{AttrBSN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthElse}}, Conflict, RuleSameBSNDifferentPerson},
+		{"same bsn, married name", Comparison{Levels: lv{AttrBSN: IDEqual, AttrSurname: SurnameElse, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}}, Match, RuleNone},
+		{"twins", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact, AttrAddress: AddressExact, AttrGender: GenderEqual}},
 			PossibleMatch, RuleGivenNamesDiffer},
-		{"father and son", Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse, AttrAddress: AddressExact, AttrGender: GenderEqual},
+		{"father and son", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse, AttrAddress: AddressExact, AttrGender: GenderEqual}},
 			PossibleMatch, RuleBirthDatesDiffer},
-		{"twins whose names begin alike", Comparison{AttrSurname: SurnameExact, AttrGivenNames: GivenFirstLetter, AttrBirthDate: BirthExact, AttrAddress: AddressExact, AttrGender: GenderEqual},
+		{"twins whose names begin alike", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenFirstLetter, AttrBirthDate: BirthExact, AttrAddress: AddressExact, AttrGender: GenderEqual}},
 			PossibleMatch, RuleGivenNamesDiffer},
-		{"twins with one skn", Comparison{AttrSKN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact},
+		{"twins with one skn", Comparison{Levels: lv{AttrSKN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact}},
 			Match, RuleNone},
 	}
 	for _, tt := range tests {
@@ -180,7 +184,7 @@ func TestEvidenceJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := Comparison{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}
+	c := Comparison{Levels: lv{AttrBSN: IDDifferent, AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthExact}}
 	e := m.Evidence(c)
 	b, err := json.Marshal(e)
 	if err != nil {

@@ -1,0 +1,123 @@
+package identity
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
+)
+
+// derived returns the index's derived data as comparable text: every record's features and blocking keys, and
+// every record's person.
+func derived(t *testing.T, pool *pgxpool.Pool) (features, keys, persons, names string) {
+	t.Helper()
+	q := func(sql string) string {
+		rows, err := pool.Query(context.Background(), sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, "\n")
+	}
+	return q(`SELECT source || '/' || local_id || ' ' || encode(features, 'hex') FROM person_records ORDER BY 1`),
+		q(`SELECT hash || ' ' || kind || ' ' || source || '/' || local_id FROM blocking_keys ORDER BY 1`),
+		q(`SELECT source || '/' || local_id || ' ' || person_id FROM person_records ORDER BY 1`),
+		q(`SELECT hash || ' ' || sum(count) FROM name_frequencies GROUP BY hash HAVING sum(count) <> 0
+			UNION ALL SELECT 'term ' || term || ' ' || sum(records) || ' ' || sum(squares) FROM name_frequency_totals GROUP BY term
+			ORDER BY 1`)
+}
+
+func TestReindexRestoresDerivedDataAndKeepsPersons(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	ctx := context.Background()
+	if _, _, err := r.EnsureScheme(ctx, nil); err != nil { // an empty index is marked as current
+		t.Fatal(err)
+	}
+	for _, p := range dedupRecords(3, 120).records {
+		resolve(t, r, p)
+	}
+	feats, keys, persons, names := derived(t, pool)
+	if count(t, pool, `SELECT count(*) FROM blocking_keys`) == 0 {
+		t.Fatal("no blocking keys written")
+	}
+
+	// An index written by an older matcher: other features and keys, and its scheme.
+	if _, err := pool.Exec(ctx, `UPDATE person_records SET features = '\x00'::bytea;
+		DELETE FROM blocking_keys WHERE kind = 1; UPDATE blocking_keys SET hash = hash + 1;
+		UPDATE identity_scheme SET scheme = 'old'; DELETE FROM name_frequencies WHERE hash % 2 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := r.SchemeStatus(ctx); err != nil || st.Current() {
+		t.Fatalf("status %+v (%v): an index under another scheme must not count as current", st, err)
+	}
+	done, stats, err := r.EnsureScheme(ctx, nil)
+	if err != nil || !done {
+		t.Fatalf("EnsureScheme = %v, %v: want a reindex", done, err)
+	}
+	if stats.Records != count(t, pool, `SELECT count(*) FROM person_records`) {
+		t.Errorf("reindexed %d records, want all", stats.Records)
+	}
+	f2, k2, p2, n2 := derived(t, pool)
+	if f2 != feats {
+		t.Error("features after the reindex differ from those written by resolution")
+	}
+	if k2 != keys {
+		t.Error("blocking keys after the reindex differ from those written by resolution")
+	}
+	if n2 != names {
+		t.Errorf("name counts after the reindex differ from those kept by resolution:\n%s\nwant\n%s", n2, names)
+	}
+	if p2 != persons {
+		t.Error("the reindex moved records between persons")
+	}
+	if st, err := r.SchemeStatus(ctx); err != nil || !st.Current() || st.Stored != Scheme {
+		t.Errorf("status after the reindex %+v (%v), want scheme %s", st, err, Scheme)
+	}
+	if done, _, err := r.EnsureScheme(ctx, nil); err != nil || done {
+		t.Errorf("EnsureScheme on a current index = %v, %v: want nothing done", done, err)
+	}
+	// The blocking-key indexes are back: a candidate lookup uses them.
+	if n := count(t, pool, `SELECT count(*) FROM pg_indexes WHERE tablename = 'blocking_keys'`); n != 2 {
+		t.Errorf("%d indexes on blocking_keys after the reindex, want 2", n)
+	}
+}
+
+// TestSchemePinned fails when the features, blocking keys or name hashes made of the same persons change without a new
+// Scheme: an index written before the change would be searched with keys it does not hold.
+func TestSchemePinned(t *testing.T) {
+	pinned := map[string]string{
+		"2": "64c891249c9cfcbdce4b59b21163c483d0bea6af267fa1cc38144f95b600d644",
+	}
+	h := sha256.New()
+	for _, p := range dedupRecords(11, 300).records {
+		f := match.Prepare(p)
+		h.Write(encodeFeatures(nil, &f))
+		for _, k := range match.Keys(&f) {
+			h.Write(binary.LittleEndian.AppendUint64([]byte{byte(k.Kind)}, k.Hash))
+		}
+		for _, th := range match.TermHashes(&f) {
+			h.Write(binary.LittleEndian.AppendUint64(nil, th))
+		}
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	if want := pinned[Scheme]; got != want {
+		t.Errorf("the features and keys of scheme %s have digest %s, pinned %q.\n"+
+			"If Prepare, Keys or the codec changed on purpose, raise identity.Scheme and pin the new digest.", Scheme, got, want)
+	}
+}
