@@ -155,8 +155,8 @@ type backfill struct {
 	keyOff []int32
 	keys   []match.Key
 
-	// entries are the (hash, record) pairs sorted; slotEntry maps a key slot to its entry, runStart an entry to
-	// the first entry of its block.
+	// entries are the (hash, record) pairs of the stored keys, sorted; slotEntry maps a key slot to its entry (-1
+	// for a key that is only probed), runStart an entry to the first entry of its block.
 	entries   []entry
 	slotEntry []int32
 	runStart  []int32
@@ -326,10 +326,12 @@ func (b *backfill) block() {
 		b.keys = append(b.keys, buf...)
 		b.keyOff[j+1] = int32(len(b.keys))
 	}
-	b.entries = make([]entry, len(b.keys))
+	b.entries = make([]entry, 0, len(b.keys))
 	for j := range n {
 		for s := b.keyOff[j]; s < b.keyOff[j+1]; s++ {
-			b.entries[s] = entry{hash: b.keys[s].Hash, rec: int32(j), slot: s}
+			if b.keys[s].Stored() {
+				b.entries = append(b.entries, entry{hash: b.keys[s].Hash, rec: int32(j), slot: s})
+			}
 		}
 	}
 	slices.SortFunc(b.entries, func(x, y entry) int {
@@ -338,7 +340,10 @@ func (b *backfill) block() {
 		}
 		return int(x.rec - y.rec)
 	})
-	b.slotEntry = make([]int32, len(b.entries))
+	b.slotEntry = make([]int32, len(b.keys))
+	for s := range b.slotEntry {
+		b.slotEntry[s] = -1
+	}
 	b.runStart = make([]int32, len(b.entries))
 	var run int32
 	for e := range b.entries {
@@ -348,6 +353,23 @@ func (b *backfill) block() {
 		b.runStart[e] = run
 		b.slotEntry[b.entries[e].slot] = int32(e)
 	}
+}
+
+// earlier returns the entries of the records before record j stored under the key in slot s: entries[start:e].
+// For a key j is stored under they end at j's own entry; for a key j only probes they are found by binary search.
+func (b *backfill) earlier(j int32, s int32) (start, e int32) {
+	if e = b.slotEntry[s]; e >= 0 {
+		return b.runStart[e], e
+	}
+	h := b.keys[s].Hash
+	lo, _ := slices.BinarySearchFunc(b.entries, h, func(x entry, h uint64) int { return cmpUint64(x.hash, h) })
+	n, _ := slices.BinarySearchFunc(b.entries[lo:], j, func(x entry, j int32) int {
+		if x.hash != h {
+			return 1
+		}
+		return int(x.rec - j)
+	})
+	return int32(lo), int32(lo + n)
 }
 
 // score compares every record with the earlier records of its blocks, in parallel, and keeps the comparisons
@@ -373,8 +395,10 @@ func (b *backfill) score() int64 {
 				for j := lo; j < min(lo+chunk, n); j++ {
 					cands = cands[:0]
 					for s := b.keyOff[j]; s < b.keyOff[j+1]; s++ {
-						e := b.slotEntry[s]
-						start := b.runStart[e]
+						if !b.keys[s].Probed() {
+							continue
+						}
+						start, e := b.earlier(int32(j), s)
 						if e-start > maxBlock {
 							b.skipped[j] = append(b.skipped[j], SkippedBlock{Kind: b.keys[s].Kind.String(), Size: int(maxBlock) + 1})
 							continue
@@ -648,9 +672,13 @@ func (b *backfill) write(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("writing records: %w", err)
 	}
 	lap("records")
+	// The stored keys: what later records find these by.
 	slot, j := 0, 0
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "source", "local_id"},
 		pgx.CopyFromFunc(func() ([]any, error) {
+			for slot < len(b.keys) && !b.keys[slot].Stored() {
+				slot++
+			}
 			if slot >= len(b.keys) {
 				return nil, nil
 			}

@@ -235,3 +235,62 @@ func TestOversizedBlocksAreSkipped(t *testing.T) {
 		})
 	}
 }
+
+// TestNamesBlocksAreAsymmetric checks that batch and incremental resolution compare a record with the same earlier
+// namesakes: a record with a complete birth date with those without one only, a record without one with all.
+func TestNamesBlocksAreAsymmetric(t *testing.T) {
+	ctx := context.Background()
+	undated := func(p *person) { p.bsn, p.postcode, p.house, p.year, p.month, p.day = "", "", 0, 0, 0, 0 }
+	dated := func(y, m, d int) func(*person) {
+		return func(p *person) { undated(p); p.year, p.month, p.day = y, m, d }
+	}
+	changes := []func(*person){undated, dated(1950, 3, 7), undated, dated(1980, 11, 22), dated(2001, 6, 15), undated}
+	var recs []canonical.Person
+	for i, c := range changes {
+		recs = append(recs, jan.with("src"+strconv.Itoa(i), "1", c).canonical())
+	}
+	// The earlier namesakes each record is compared with; the last one's names block (5 earlier records) is
+	// over MaxBlock.
+	wantCompared := []int{0, 1, 2, 2, 2, 0}
+	for _, mode := range []string{"incremental", "batch"} {
+		t.Run(mode, func(t *testing.T) {
+			_, pool, _ := newIndex(t)
+			r, err := New(pool, Config{MaxBlock: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mode == "batch" {
+				if _, err := r.Backfill(ctx, seq(recs), BackfillOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				for _, p := range recs {
+					resolve(t, r, p)
+				}
+			}
+			for i, want := range wantCompared {
+				var ev DecisionEvidence
+				if err := pool.QueryRow(ctx, `SELECT evidence FROM decisions WHERE source = $1`, "src"+strconv.Itoa(i)).Scan(&ev); err != nil {
+					t.Fatal(err)
+				}
+				if ev.Compared != want {
+					t.Errorf("record %d compared with %d records, want %d", i, ev.Compared, want)
+				}
+				skippedNames := len(ev.SkippedBlocks) > 0
+				for _, sb := range ev.SkippedBlocks {
+					skippedNames = skippedNames && sb.Kind == "names" && sb.Size == 3
+				}
+				if skippedNames != (i == 5) {
+					t.Errorf("record %d skipped blocks %+v", i, ev.SkippedBlocks)
+				}
+			}
+			// The index finds each record by its stored keys: dated records are not under names-undated.
+			if n := count(t, pool, `SELECT count(DISTINCT source) FROM blocking_keys WHERE kind = $1`, int16(match.KeyNamesUndated)); n != 3 {
+				t.Errorf("%d records stored under names-undated, want the 3 undated ones", n)
+			}
+			if n := count(t, pool, `SELECT count(DISTINCT source) FROM blocking_keys WHERE kind = $1`, int16(match.KeyNames)); n != 6 {
+				t.Errorf("%d records stored under names, want 6", n)
+			}
+		})
+	}
+}

@@ -16,10 +16,10 @@ import (
 )
 
 // Scheme names how the index's derived data are made from a stored person: the features codec (codecVersion),
-// match.Prepare and match.AppendKeys. It changes whenever one of them gives other output for the same person
+// match.Prepare and match.AppendKeys (keys and their roles). It changes whenever one of them gives other output for the same person
 // (TestSchemePinned fails until it does); an index written under another scheme is brought up to date by
 // Reindex before records are resolved against it.
-const Scheme = "2"
+const Scheme = "3"
 
 // SchemeStatus says whether the index is written under the current scheme.
 type SchemeStatus struct {
@@ -146,7 +146,7 @@ type reindexed struct {
 	ref   RecordRef
 	f     match.Features
 	feats []byte
-	keys  []match.Key
+	keys  []match.Key // the stored ones: what the index finds the record by
 }
 
 // reindexPage reads the up to n records after the given one, in key order, and prepares them in parallel.
@@ -184,7 +184,7 @@ func reindexPage(ctx context.Context, tx pgx.Tx, after RecordRef, n int) ([]rein
 				}
 				f := &recs[i].f
 				*f = match.Prepare(p)
-				recs[i].feats, recs[i].keys = encodeFeatures(nil, f), match.Keys(f)
+				recs[i].feats, recs[i].keys = encodeFeatures(nil, f), storedKeys(match.Keys(f))
 			}
 		}()
 	}

@@ -103,13 +103,15 @@ func TestReindexRestoresDerivedDataAndKeepsPersons(t *testing.T) {
 func TestSchemePinned(t *testing.T) {
 	pinned := map[string]string{
 		"2": "64c891249c9cfcbdce4b59b21163c483d0bea6af267fa1cc38144f95b600d644",
+		// from scheme 3 on, each key's role is hashed with it
+		"3": "71c84f9bb2ae5d74d3508cc131f8e12377761b119593890b05cd0c553a3c857b",
 	}
 	h := sha256.New()
 	for _, p := range dedupRecords(11, 300).records {
 		f := match.Prepare(p)
 		h.Write(encodeFeatures(nil, &f))
 		for _, k := range match.Keys(&f) {
-			h.Write(binary.LittleEndian.AppendUint64([]byte{byte(k.Kind)}, k.Hash))
+			h.Write(binary.LittleEndian.AppendUint64([]byte{byte(k.Kind), byte(k.Role)}, k.Hash))
 		}
 		for _, th := range match.TermHashes(&f) {
 			h.Write(binary.LittleEndian.AppendUint64(nil, th))

@@ -120,11 +120,18 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	f := match.Prepare(p)
 	keys := match.Keys(&f)
 	feat := encodeFeatures(nil, &f)
-	hashes := make([]int64, len(keys))
-	kinds := make([]int16, len(keys))
+	// The record is compared with the records stored under the keys it probes, and stored under its stored keys.
+	hashes := make([]int64, 0, len(keys)) // stored
+	kinds := make([]int16, 0, len(keys))
+	probes := make([]int64, 0, len(keys))
 	var ownBSN uint64
-	for i, k := range keys {
-		hashes[i], kinds[i] = int64(k.Hash), int16(k.Kind)
+	for _, k := range keys {
+		if k.Stored() {
+			hashes, kinds = append(hashes, int64(k.Hash)), append(kinds, int16(k.Kind))
+		}
+		if k.Probed() {
+			probes = append(probes, int64(k.Hash))
+		}
 		if k.Kind == match.KeyBSN {
 			ownBSN = k.Hash
 		}
@@ -137,7 +144,7 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo)
 	b.Queue(`SELECT person_id, features FROM person_records WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
-	b.Queue(candidatesSQL, hashes, self.Source, self.LocalID, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
+	b.Queue(candidatesSQL, probes, self.Source, self.LocalID, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
 	b.Queue(constraintsSQL, self.Source, self.LocalID)
 	b.Queue(countsAndTotalsSQL, termArgs(terms[:]))
 	br := tx.SendBatch(ctx, b)
@@ -624,7 +631,11 @@ func queueMerge(b *pgx.Batch, winner string, losers []string) {
 }
 
 // lockArgs returns the advisory lock keys of a resolution, sorted: the record's own and one per blocking key, each
-// as the two int4 halves of a 64-bit hash (the two-key lock space, apart from the store's one-key locks).
+// as the two int4 halves of a 64-bit hash (the two-key lock space, apart from the store's one-key locks). Keys of
+// both roles are locked: a resolution reads the blocks of its probed keys and writes into those of its stored
+// keys, and two resolutions that could find each other are one reading a block the other writes into, so both
+// hold that key's lock. With asymmetric keys the probed keys alone of two such records need not meet (a dated
+// record probes only names-undated, an undated one names).
 func lockArgs(self RecordRef, keys []match.Key) (hi, lo []int32) {
 	hs := make([]uint64, 0, len(keys)+1)
 	h := fnv.New64a()
@@ -690,4 +701,9 @@ func cmpString(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// storedKeys returns the keys of keys that are stored, in place: what others find the record by.
+func storedKeys(keys []match.Key) []match.Key {
+	return slices.DeleteFunc(keys, func(k match.Key) bool { return !k.Stored() })
 }

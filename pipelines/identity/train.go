@@ -69,12 +69,18 @@ func Train(persons []canonical.Person, opts TrainOptions) (match.Weights, []matc
 		}
 	}
 
+	// Every pair of a block of stored keys is a candidate, whatever the keys' roles: the names session pairs all
+	// namesakes, also two with complete birth dates that resolving would not compare, since those pairs are the
+	// ones that estimate the birth date.
 	blocks := map[match.Key][]int32{}
 	var keys []match.Key
 	for i := range features {
 		keys = match.AppendKeys(keys[:0], &features[i])
 		for _, k := range keys {
-			blocks[k] = append(blocks[k], int32(i))
+			if k.Stored() {
+				k.Role = match.Stored
+				blocks[k] = append(blocks[k], int32(i))
+			}
 		}
 	}
 	type pair struct{ a, b int32 }

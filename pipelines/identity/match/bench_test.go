@@ -44,14 +44,24 @@ func BenchmarkPrepare(b *testing.B) {
 // index too large for the processor's caches. One op is one scored pair.
 func BenchmarkScoreIndex(b *testing.B) {
 	d := dedupDataset(11, 38000, true)
-	blocks := map[Key][]int32{}
+	type block struct {
+		kind KeyKind
+		hash uint64
+	}
+	blocks := map[block][]int32{}
 	cands := make([][]int32, len(d.features))
 	var keys []Key
 	for j := range d.features {
 		keys = AppendKeys(keys[:0], &d.features[j])
 		for _, k := range keys {
-			cands[j] = append(cands[j], blocks[k]...)
-			blocks[k] = append(blocks[k], int32(j))
+			if k.Probed() {
+				cands[j] = append(cands[j], blocks[block{k.Kind, k.Hash}]...)
+			}
+		}
+		for _, k := range keys {
+			if k.Stored() {
+				blocks[block{k.Kind, k.Hash}] = append(blocks[block{k.Kind, k.Hash}], int32(j))
+			}
 		}
 		slices.Sort(cands[j])
 		cands[j] = slices.Compact(cands[j])

@@ -24,8 +24,9 @@ const (
 	// misspelt or shortened first name and a partial or mistyped birth date.
 	KeyYearSurnameInitial
 	// KeyNames is first name and surname, in either order, without a date: it finds records whose birth date is
-	// missing or has a mistyped year. Its blocks are the largest; a caller may skip a block of this kind above a
-	// size limit.
+	// missing or has a mistyped year. Every record with both names is stored under it, but only a record without a
+	// complete birth date probes it (see KeyNamesUndated). Its blocks are the largest; a caller may skip a block
+	// of this kind above a size limit.
 	KeyNames
 	// KeyAddressInitial is postcode, house number and first initial.
 	KeyAddressInitial
@@ -36,6 +37,12 @@ const (
 	// KeyYearFirstInitial is the birth year with the first name and the first code of the phonetic key of one
 	// surname: it finds records with a misspelt surname whose birth date differs within the year or is partial.
 	KeyYearFirstInitial
+	// KeyNamesUndated is KeyNames under another kind, stored only for a record without a complete birth date and
+	// probed only by a record with one: a dated record looks among its namesakes for the undated ones alone.
+	// Two records that both have a complete birth date meet on the date keys when their dates agree within a
+	// typing error; when the dates disagree further the pair is at most a possible match and their persons are
+	// kept apart, so a Names block would give them nothing but comparisons.
+	KeyNamesUndated
 )
 
 // keyKindNames are the names of the key kinds.
@@ -49,6 +56,7 @@ var keyKindNames = [...]string{
 	KeyAddressInitial:     "address-initial",
 	KeyDayInitials:        "day-initials",
 	KeyYearFirstInitial:   "year-first-initial",
+	KeyNamesUndated:       "names-undated",
 }
 
 // String returns the kind's name.
@@ -59,39 +67,65 @@ func (k KeyKind) String() string {
 	return "unknown"
 }
 
-// Key is a blocking key: records that share a key are compared. Hash is a 64-bit FNV-1a hash of the kind and
-// the key's parts, so a key holds no readable personal data; equal hashes of different parts are rare and cost
-// only a needless comparison.
+// Role says what a record does with one of its blocking keys. Most keys are symmetric (Stored|Probed): records
+// sharing one meet whichever of them comes first. The names keys are asymmetric (see KeyNamesUndated), so that
+// two dated namesakes do not meet on them while a dated and an undated one do, whatever their order.
+type Role uint8
+
+// Roles of a key; a key has at least one.
+const (
+	// Stored keys are what others find the record by: they go into the blocks (the blocking_keys table).
+	Stored Role = 1 << iota
+	// Probed keys are what the record looks for candidates by: it is compared with the records stored under them.
+	Probed
+)
+
+// Key is a blocking key: a record is compared with the records stored under the keys it probes. Hash is a 64-bit
+// FNV-1a hash of the kind and the key's parts, so a key holds no readable personal data; equal hashes of
+// different parts are rare and cost only a needless comparison. The role is not part of what the key is: two
+// records share a key when Kind and Hash agree.
 type Key struct {
 	Kind KeyKind
+	Role Role
 	Hash uint64
 }
 
-// maxKeys is the most keys one record has.
+// Stored reports whether others find the record by k.
+func (k Key) Stored() bool { return k.Role&Stored != 0 }
+
+// Probed reports whether the record looks for candidates by k.
+func (k Key) Probed() bool { return k.Role&Probed != 0 }
+
+// maxKeys is the most keys one record has: BSN, SKN, birth date with first name, seven per surname (four) and
+// the address.
 const maxKeys = 32
 
-// Keys returns the blocking keys of a person, without duplicates.
+// Keys returns the blocking keys of a person with their roles, without duplicates.
 func Keys(f *Features) []Key {
 	return AppendKeys(make([]Key, 0, maxKeys), f)
 }
 
-// AppendKeys appends the blocking keys of a person to dst, without duplicates. It allocates only when dst has
-// no room.
+// AppendKeys appends the blocking keys of a person with their roles to dst, without duplicates (a key made twice
+// has the union of its roles). It allocates only when dst has no room. Whoever blocks records stores each
+// record under its Stored keys and compares it with the records stored under its Probed keys: a pair meets when
+// the later record probes a key the earlier one is stored under.
 func AppendKeys(dst []Key, f *Features) []Key {
 	start := len(dst)
 	add := func(k Key) {
-		for _, x := range dst[start:] {
-			if x == k {
+		for i, x := range dst[start:] {
+			if x.Kind == k.Kind && x.Hash == k.Hash {
+				dst[start+i].Role |= k.Role
 				return
 			}
 		}
 		dst = append(dst, k)
 	}
+	both := Stored | Probed
 	if f.BSN != "" {
-		add(Key{KeyBSN, newHash(KeyBSN).str(f.BSN).sum()})
+		add(Key{KeyBSN, both, newHash(KeyBSN).str(f.BSN).sum()})
 	}
 	if f.SKN != "" {
-		add(Key{KeySKN, newHash(KeySKN).str(f.SKN).sum()})
+		add(Key{KeySKN, both, newHash(KeySKN).str(f.SKN).sum()})
 	}
 	date := f.Birth.Complete()
 	day := blockDate(f.Birth)
@@ -99,24 +133,24 @@ func AppendKeys(dst []Key, f *Features) []Key {
 	first := f.FirstNamePhonetic
 	initial := firstInitial(f)
 	if date && first != "" {
-		add(Key{KeyBirthName, newHash(KeyBirthName).num(day).str(first).sum()})
+		add(Key{KeyBirthName, both, newHash(KeyBirthName).num(day).str(first).sum()})
 	}
 	for _, ph := range [4]string{f.SurnamePhonetic, f.PartnerPhonetic, f.HalfPhonetics[0], f.HalfPhonetics[1]} {
 		if ph == "" {
 			continue
 		}
 		if date {
-			add(Key{KeyBirthName, newHash(KeyBirthName).num(day).str(ph).sum()})
+			add(Key{KeyBirthName, both, newHash(KeyBirthName).num(day).str(ph).sum()})
 			if initial != 0 {
 				x, y := min(initial, ph[0]), max(initial, ph[0])
-				add(Key{KeyDayInitials, newHash(KeyDayInitials).num(day % 10000).byte(x).byte(y).sum()})
+				add(Key{KeyDayInitials, both, newHash(KeyDayInitials).num(day % 10000).byte(x).byte(y).sum()})
 			}
 		}
 		if year != 0 && first != "" {
-			add(Key{KeyYearFirstInitial, newHash(KeyYearFirstInitial).num(year).str(first).byte(ph[0]).sum()})
+			add(Key{KeyYearFirstInitial, both, newHash(KeyYearFirstInitial).num(year).str(first).byte(ph[0]).sum()})
 		}
 		if year != 0 && f.Initials != "" {
-			add(Key{KeyYearSurnameInitial, newHash(KeyYearSurnameInitial).num(year).str(ph).str(f.Initials[:1]).sum()})
+			add(Key{KeyYearSurnameInitial, both, newHash(KeyYearSurnameInitial).num(year).str(ph).str(f.Initials[:1]).sum()})
 		}
 		if first == "" {
 			continue
@@ -126,12 +160,19 @@ func AppendKeys(dst []Key, f *Features) []Key {
 			x, y = y, x
 		}
 		if year != 0 {
-			add(Key{KeyYearNames, newHash(KeyYearNames).num(year).str(x).str(y).sum()})
+			add(Key{KeyYearNames, both, newHash(KeyYearNames).num(year).str(x).str(y).sum()})
 		}
-		add(Key{KeyNames, newHash(KeyNames).str(x).str(y).sum()})
+		names, undated := newHash(KeyNames).str(x).str(y).sum(), newHash(KeyNamesUndated).str(x).str(y).sum()
+		if date {
+			add(Key{KeyNames, Stored, names})
+			add(Key{KeyNamesUndated, Probed, undated})
+		} else {
+			add(Key{KeyNames, both, names})
+			add(Key{KeyNamesUndated, Stored, undated})
+		}
 	}
 	if f.Postcode != "" && f.HouseNumber != 0 && f.Initials != "" {
-		add(Key{KeyAddressInitial, newHash(KeyAddressInitial).str(f.Postcode).num(f.HouseNumber).
+		add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).str(f.Postcode).num(f.HouseNumber).
 			str(f.Initials[:1]).sum()})
 	}
 	return dst

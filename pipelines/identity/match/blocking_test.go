@@ -6,16 +6,22 @@ import (
 	"github.com/ketenpoort/ketenpoort/canonical"
 )
 
-// shares reports whether two key sets share a key of kind k.
-func shares(a, b []Key, k KeyKind) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x == y && x.Kind == k {
+// finds reports whether a record with keys probe finds one with keys stored by a key of kind k.
+func finds(probe, stored []Key, k KeyKind) bool {
+	for _, x := range probe {
+		for _, y := range stored {
+			if x.Kind == k && y.Kind == k && x.Hash == y.Hash && x.Probed() && y.Stored() {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// shares reports whether two records meet on a key of kind k, whichever of them comes first. For symmetric keys
+// that is the same as finds either way round.
+func shares(a, b []Key, k KeyKind) bool {
+	return finds(a, b, k) || finds(b, a, k)
 }
 
 func TestKeys(t *testing.T) {
@@ -38,9 +44,16 @@ func TestKeys(t *testing.T) {
 		{"swapped", base, person("Meijden", "", "Jan", "19680512", ""), KeyBirthName, true},
 		{"swapped, partial date", base, person("Meijden", "", "Jan", "19680000", ""), KeyYearNames, true},
 		{"first-name typo, partial date", base, person("Jna", "", "Meijden", "19680000", ""), KeyYearSurnameInitial, true},
-		{"year typo", base, person("Jan", "", "van der Meijden", "19780512", ""), KeyNames, true},
+		{"year typo", base, person("Jan", "", "van der Meijden", "19780512", ""), KeyDayInitials, true},
+		{"both dated: no names key", base, person("Jan", "", "van der Meijden", "19780512", ""), KeyNames, false},
+		{"both dated: no undated names key", base, person("Jan", "", "van der Meijden", "19780512", ""), KeyNamesUndated, false},
+		{"undated finds dated", base, person("Jan", "", "van der Meijden", "", ""), KeyNames, true},
+		{"dated finds undated", base, person("Jan", "", "van der Meijden", "", ""), KeyNamesUndated, true},
+		{"partial date counts as undated", base, person("Jan", "", "Meijden", "19780000", ""), KeyNamesUndated, true},
+		{"both undated", person("Jan", "", "Meijden", "", ""), person("Meijden", "", "Jan", "19680000", ""), KeyNames, true},
 		{"partner name", married, person("Els", "", "Jansen", "19700101", ""), KeyBirthName, true},
-		{"combined name", married, person("Els", "", "Jansen-de Vries", "19710101", ""), KeyNames, true},
+		{"combined name", married, person("Els", "", "Jansen-de Vries", "19710101", ""), KeyDayInitials, true},
+		{"combined name, undated", married, person("Els", "", "Jansen-de Vries", "", ""), KeyNamesUndated, true},
 		{"day and month exchanged", base, person("Jan", "", "Meijden", "19681205", ""), KeyBirthName, true},
 		{"typos in both names", base, person("Jna", "", "Mejiden", "19680512", ""), KeyDayInitials, true},
 		{"typos in both names, year mistyped", base, person("Jna", "", "Mejiden", "19780512", ""), KeyDayInitials, true},
@@ -65,15 +78,83 @@ func TestKeys(t *testing.T) {
 	}
 }
 
+// TestKeyRoles checks the roles of the names keys: every record is stored under names; a record without a complete
+// birth date probes names and is stored under names-undated too, a record with one probes names-undated only. All
+// other keys are stored and probed.
+func TestKeyRoles(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		p     canonical.Person
+		dated bool
+	}{
+		{"complete date", person("Jan", "", "Meijden", "19680512", "123456782"), true},
+		{"partial date", person("Jan", "", "Meijden", "19680500", ""), false},
+		{"year only", person("Jan", "", "Meijden", "19680000", ""), false},
+		{"no date", person("Jan", "", "Meijden", "", ""), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := Prepare(tt.p)
+			roles := map[KeyKind]Role{}
+			for _, k := range Keys(&f) {
+				if k.Role == 0 || k.Role&^(Stored|Probed) != 0 {
+					t.Errorf("%s key has role %b", k.Kind, k.Role)
+				}
+				if r, ok := roles[k.Kind]; ok && r != k.Role {
+					t.Errorf("%s keys of one record with roles %b and %b", k.Kind, r, k.Role)
+				}
+				roles[k.Kind] = k.Role
+			}
+			want := map[KeyKind]Role{KeyNames: Stored, KeyNamesUndated: Probed}
+			if !tt.dated {
+				want = map[KeyKind]Role{KeyNames: Stored | Probed, KeyNamesUndated: Stored}
+			}
+			for kind, r := range roles {
+				w, ok := want[kind]
+				if !ok {
+					w = Stored | Probed
+				}
+				if r != w {
+					t.Errorf("%s key has role %b, want %b", kind, r, w)
+				}
+			}
+			for kind := range want {
+				if _, ok := roles[kind]; !ok {
+					t.Errorf("no %s key", kind)
+				}
+			}
+		})
+	}
+	// Every pair meets on a names key when at least one of the two has no complete birth date, in either order.
+	dated, undated := person("Jan", "", "Meijden", "19680512", ""), person("Jan", "", "Meijden", "", "")
+	for _, tt := range []struct {
+		name string
+		a, b canonical.Person
+		want bool
+	}{
+		{"dated, dated", dated, dated, false},
+		{"dated, undated", dated, undated, true},
+		{"undated, dated", undated, dated, true},
+		{"undated, undated", undated, undated, true},
+	} {
+		fa, fb := Prepare(tt.a), Prepare(tt.b)
+		ka, kb := Keys(&fa), Keys(&fb)
+		got := finds(kb, ka, KeyNames) || finds(kb, ka, KeyNamesUndated)
+		if got != tt.want {
+			t.Errorf("%s: the later finds the earlier on a names key: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestKeysUnique(t *testing.T) {
 	f := Prepare(person("Smit", "", "Smit", "19680512", "123456782"))
 	keys := Keys(&f)
 	seen := map[Key]bool{}
 	for _, k := range keys {
-		if seen[k] {
+		id := Key{Kind: k.Kind, Hash: k.Hash}
+		if seen[id] {
 			t.Errorf("duplicate key %v", k)
 		}
-		seen[k] = true
+		seen[id] = true
 		if k.Kind.String() == "unknown" {
 			t.Errorf("key of unknown kind %d", k.Kind)
 		}
