@@ -41,7 +41,7 @@ func BenchmarkPrepare(b *testing.B) {
 
 // BenchmarkScoreIndex measures scoring as a backfill does it: each record of about 100,000 against the earlier
 // records sharing a blocking key, in record order, so that the candidates' Features are read from all over an
-// index too large for the processor's caches. One op is one scored pair.
+// index too large for the processor's caches. One op is one record; pairs/s counts the pairs scored.
 func BenchmarkScoreIndex(b *testing.B) {
 	d := dedupDataset(11, 38000, true)
 	type block struct {
