@@ -57,17 +57,29 @@ func takeSnapshot(t *testing.T, r *Resolver) snapshot {
 // the two must agree on every person, decision and review item. Resolved in another order by concurrent workers, the
 // records may be clustered a little differently where the order matters (which of two look-alike persons a
 // record joins first, merges refused on BSN grounds); that difference is measured and logged.
+//
+// It runs also with thresholds that follow the index size from 200 records on, so that most records are decided
+// with raised thresholds.
 func TestBatchMatchesIncremental(t *testing.T) {
+	t.Run("thresholds as given", func(t *testing.T) { testBatchMatchesIncremental(t, Config{}) })
+	t.Run("thresholds following the index size", func(t *testing.T) {
+		var cfg Config
+		cfg.Match.Thresholds.ReferenceRecords = 200
+		testBatchMatchesIncremental(t, cfg)
+	})
+}
+
+func testBatchMatchesIncremental(t *testing.T, cfg Config) {
 	data := dedupRecords(11, 1200)
 	ctx := context.Background()
 
-	inc, _, _ := newIndex(t)
+	inc := newIndexWith(t, cfg)
 	for _, p := range data.records {
 		resolve(t, inc, p)
 	}
 	want := takeSnapshot(t, inc)
 
-	bat, _, _ := newIndex(t)
+	bat := newIndexWith(t, cfg)
 	stats, err := bat.Backfill(ctx, seq(data.records), BackfillOptions{})
 	if err != nil {
 		t.Fatal(err)

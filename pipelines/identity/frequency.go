@@ -92,6 +92,7 @@ func collectCounts(rows pgx.Rows, counts map[uint64]int64) error {
 // in them, is taken out first. For a new record this is what match.TermCounter gives.
 func frequencies(terms, old [match.NumTerms]uint64, counts map[uint64]int64, totals [match.NumTerms]match.TermTotals) match.Frequencies {
 	var shift [match.NumTerms]float32
+	size := totals[match.TermSurname].Records
 	for t, h := range terms {
 		if h == 0 {
 			continue
@@ -103,9 +104,14 @@ func frequencies(terms, old [match.NumTerms]uint64, counts map[uint64]int64, tot
 				before--
 			}
 		}
-		shift[t] = match.FrequencyShift(before+1, tot.Add(before))
+		tot = tot.Add(before)
+		shift[t] = match.FrequencyShift(before+1, tot)
+		if match.Term(t) == match.TermSurname {
+			size = tot.Records
+		}
 	}
-	return match.Frequencies{Surname: shift[match.TermSurname], GivenNames: shift[match.TermGivenNames], FirstName: shift[match.TermFirstName]}
+	return match.Frequencies{Surname: shift[match.TermSurname], GivenNames: shift[match.TermGivenNames], FirstName: shift[match.TermFirstName],
+		IndexRecords: size}
 }
 
 // queueCountUpdates queues the changes to the counts and totals when a record's names change from the hashes old

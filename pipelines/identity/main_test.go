@@ -39,6 +39,17 @@ func newIndex(t testing.TB) (*Resolver, *pgxpool.Pool, string) {
 	return r, pool, url
 }
 
+// newIndexWith returns a resolver with the configuration cfg on a fresh, migrated database.
+func newIndexWith(t testing.TB, cfg Config) *Resolver {
+	t.Helper()
+	_, pool, _ := newIndex(t)
+	r, err := New(pool, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func openIndex(t testing.TB, url string) *pgxpool.Pool {
 	t.Helper()
 	pool, err := store.Open(context.Background(), url)

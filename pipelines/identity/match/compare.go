@@ -144,6 +144,8 @@ type Comparison struct {
 	// and first-exact levels, the frequency shift of the name agreed on (see Frequencies), from the first
 	// record's Frequencies; 0 for the other attributes and levels.
 	Frequency [NumAttributes]float32
+	// IndexRecords is the size of the index the first record is resolved against (Frequencies.IndexRecords).
+	IndexRecords int64
 }
 
 // Similarity thresholds of the Jaro-Winkler levels.
@@ -156,7 +158,7 @@ const (
 // go into the comparison. It neither folds nor allocates, and of the second person it reads mostly the numbers
 // Prepare derived: the bytes of its names only where those cannot tell the level.
 func Compare(a, b *Features) Comparison {
-	var c Comparison
+	c := Comparison{IndexRecords: a.Frequencies.IndexRecords}
 	l := &c.Levels
 	l[AttrSurname] = compareSurname(a, b)
 	l[AttrGivenNames] = compareGiven(a, b)

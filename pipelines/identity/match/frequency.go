@@ -22,6 +22,9 @@ type Frequencies struct {
 	GivenNames float32
 	// FirstName is the shift of the first voornaam, for the first-exact given-name level.
 	FirstName float32
+	// IndexRecords is the number of records with a surname counted when the record was, itself included: the
+	// size of the index it is resolved against, which the thresholds follow (see Thresholds.ReferenceRecords).
+	IndexRecords int64
 }
 
 // Term is a name whose values are counted for Frequencies.
@@ -110,7 +113,8 @@ func (c *TermCounter) Add(f *Features) {
 		c.counts[h] = n + 1
 		shift[t] = FrequencyShift(n+1, c.totals[t])
 	}
-	f.Frequencies = Frequencies{Surname: shift[TermSurname], GivenNames: shift[TermGivenNames], FirstName: shift[TermFirstName]}
+	f.Frequencies = Frequencies{Surname: shift[TermSurname], GivenNames: shift[TermGivenNames], FirstName: shift[TermFirstName],
+		IndexRecords: c.totals[TermSurname].Records}
 }
 
 // Totals returns the totals of term t.

@@ -31,9 +31,34 @@ type Weights struct {
 
 // Thresholds are the two score thresholds, declared in configuration before any data is seen. A score (the sum
 // of the match weights, in bits) at or above Match links; at or above Possible goes to review.
+//
+// A score is a Bayes factor; what a threshold stands for is the posterior it gives with the prior odds that a
+// blocked candidate pair is of one person, and those odds fall as the index grows (a block of a common name and
+// birth year holds ten times the records in an index ten times larger; the true match among them stays one). The
+// thresholds therefore hold as given up to ReferenceRecords records in the index, and rise by
+// log2(records / ReferenceRecords) bits beyond it, so that a MATCH means the same posterior at any size.
 type Thresholds struct {
 	Match    float64 `yaml:"match" json:"match"`
 	Possible float64 `yaml:"possible" json:"possible"`
+	// ReferenceRecords is the index size up to which Match and Possible hold as given; 0 takes
+	// DefaultReferenceRecords.
+	ReferenceRecords int64 `yaml:"referenceRecords" json:"referenceRecords"`
+}
+
+// Shift returns the bits the thresholds rise by for an index of n records.
+func (t Thresholds) Shift(n int64) float64 {
+	if t.ReferenceRecords <= 0 || n <= t.ReferenceRecords {
+		return 0
+	}
+	return math.Log2(float64(n) / float64(t.ReferenceRecords))
+}
+
+// at returns the thresholds for an index of n records.
+func (t Thresholds) at(n int64) Thresholds {
+	s := t.Shift(n)
+	t.Match += s
+	t.Possible += s
+	return t
 }
 
 // TermFrequency bounds the frequency shifts (see Frequencies) that adjust exact agreements on names: a shift
@@ -59,6 +84,8 @@ type Config struct {
 const (
 	DefaultMatchThreshold    = 20
 	DefaultPossibleThreshold = 10
+	// DefaultReferenceRecords is the index size the default thresholds hold for (see Thresholds).
+	DefaultReferenceRecords = 100_000
 )
 
 // DefaultLambda is the default prior that two random records are of one person.
@@ -149,8 +176,11 @@ func (c *Config) SetDefaults() {
 	if c.TermFrequency.MaxPenalty == 0 {
 		c.TermFrequency.MaxPenalty = DefaultMaxPenalty
 	}
-	if c.Thresholds == (Thresholds{}) {
-		c.Thresholds = Thresholds{Match: DefaultMatchThreshold, Possible: DefaultPossibleThreshold}
+	if c.Thresholds.Match == 0 && c.Thresholds.Possible == 0 {
+		c.Thresholds.Match, c.Thresholds.Possible = DefaultMatchThreshold, DefaultPossibleThreshold
+	}
+	if c.Thresholds.ReferenceRecords == 0 {
+		c.Thresholds.ReferenceRecords = DefaultReferenceRecords
 	}
 }
 
@@ -191,6 +221,9 @@ func (c *Config) Validate() error {
 	if c.Thresholds.Match <= c.Thresholds.Possible {
 		errs = append(errs, fmt.Errorf("thresholds.match (%g) must be above thresholds.possible (%g)",
 			c.Thresholds.Match, c.Thresholds.Possible))
+	}
+	if c.Thresholds.ReferenceRecords < 0 {
+		errs = append(errs, fmt.Errorf("thresholds.referenceRecords: %d is negative", c.Thresholds.ReferenceRecords))
 	}
 	return errors.Join(errs...)
 }
@@ -435,13 +468,14 @@ type Outcome struct {
 func (m *Model) Decide(cmp Comparison) Outcome {
 	score := m.Score(cmp)
 	c := &cmp.Levels
-	o := Outcome{Decision: Decide(score, m.thresholds), Score: score}
+	th := m.thresholds.at(cmp.IndexRecords)
+	o := Outcome{Decision: Decide(score, th), Score: score}
 	switch c[AttrBSN] {
 	case IDDifferent:
 		if o.Decision == Match || o.Decision == PossibleMatch {
 			o.Rule = RuleDifferentBSN
 			o.Decision = NoMatch
-			if score-m.weights[AttrBSN][IDDifferent] >= m.thresholds.Match {
+			if score-m.weights[AttrBSN][IDDifferent] >= th.Match {
 				o.Decision = PossibleMatch
 			}
 		}
@@ -472,10 +506,12 @@ func clearlyDifferent(c [NumAttributes]Level) bool {
 // Evidence is why a decision was made, for storing with it: the score, the rule that overrode the thresholds,
 // and per attribute the level and its weight. It names no value of the records.
 type Evidence struct {
-	Decision   Decision            `json:"decision"`
-	Score      float64             `json:"score"`
-	Rule       Rule                `json:"rule,omitempty"`
-	Attributes []AttributeEvidence `json:"attributes"`
+	Decision Decision `json:"decision"`
+	Score    float64  `json:"score"`
+	// ThresholdShift is the bits the thresholds rose by for the size of the index (see Thresholds).
+	ThresholdShift float64             `json:"thresholdShift,omitempty"`
+	Rule           Rule                `json:"rule,omitempty"`
+	Attributes     []AttributeEvidence `json:"attributes"`
 }
 
 // AttributeEvidence is one attribute's part in a decision: its level and the weight it adds, which includes the
@@ -490,7 +526,7 @@ type AttributeEvidence struct {
 // Evidence decides a comparison and explains the decision.
 func (m *Model) Evidence(c Comparison) Evidence {
 	o := m.Decide(c)
-	e := Evidence{Decision: o.Decision, Score: round3(o.Score), Rule: o.Rule,
+	e := Evidence{Decision: o.Decision, Score: round3(o.Score), ThresholdShift: round3(m.thresholds.Shift(c.IndexRecords)), Rule: o.Rule,
 		Attributes: make([]AttributeEvidence, 0, NumAttributes)}
 	for a := Attribute(0); a < NumAttributes; a++ {
 		e.Attributes = append(e.Attributes, AttributeEvidence{

@@ -92,8 +92,8 @@ func TestPartialConfigKeepsDefaults(t *testing.T) {
 	if got, want := m.Weight(AttrBirthDate, BirthExact), defaultLevels[AttrBirthDate][BirthExact].Weight(); got != want {
 		t.Errorf("default birth exact weight = %.3f, want %.3f", got, want)
 	}
-	if m.Thresholds() != (Thresholds{Match: 22, Possible: 12}) {
-		t.Errorf("thresholds = %+v, want 22 and 12", m.Thresholds())
+	if m.Thresholds() != (Thresholds{Match: 22, Possible: 12, ReferenceRecords: DefaultReferenceRecords}) {
+		t.Errorf("thresholds = %+v, want 22 and 12 up to the default reference size", m.Thresholds())
 	}
 	if c.Weights.Levels["birthDate"] != nil {
 		t.Error("NewModel filled in the caller's configuration")
@@ -219,5 +219,37 @@ func TestProbability(t *testing.T) {
 	}
 	if p := m.Probability(5000); p != 1 {
 		t.Errorf("Probability of a huge score = %v, want 1", p)
+	}
+}
+
+// TestThresholdsFollowIndexSize: up to the reference size the thresholds hold as given; an index ten times
+// larger raises them by log2(10) bits, so that a score just above the MATCH threshold there is a possible match.
+func TestThresholdsFollowIndexSize(t *testing.T) {
+	m, err := NewModel(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := Prepare(person("", "", "Jansen", "19800517", "")), Prepare(person("Pieter", "", "Jansen", "19800517", ""))
+	c := Compare(&a, &b)
+	score := m.Score(c)
+	if score < DefaultMatchThreshold || score >= DefaultMatchThreshold+math.Log2(10) {
+		t.Fatalf("score %.2f: the case needs a score within log2(10) bits above the MATCH threshold", score)
+	}
+	for _, tc := range []struct {
+		records int64
+		want    Decision
+		shift   float64
+	}{
+		{0, Match, 0},
+		{DefaultReferenceRecords, Match, 0},
+		{10 * DefaultReferenceRecords, PossibleMatch, math.Log2(10)},
+	} {
+		c.IndexRecords = tc.records
+		if got := m.Decide(c).Decision; got != tc.want {
+			t.Errorf("index of %d records: %v, want %v", tc.records, got, tc.want)
+		}
+		if got := m.Evidence(c).ThresholdShift; math.Abs(got-tc.shift) > 1e-3 {
+			t.Errorf("index of %d records: evidence shift %.3f, want %.3f", tc.records, got, tc.shift)
+		}
 	}
 }
