@@ -128,6 +128,40 @@ intake:
 	case <-time.After(time.Minute):
 		t.Fatal("gateway did not stop")
 	}
+
+	// Started again on an index written under another scheme, the gateway derives the index's keys anew before
+	// its router runs: once ready, the index is current and its keys are back.
+	if _, err := pool.Exec(context.Background(), `UPDATE identity_scheme SET scheme = 'old'; DELETE FROM blocking_keys`); err != nil {
+		t.Fatal(err)
+	}
+	g = New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel = context.WithCancel(context.Background())
+	done = make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	select {
+	case <-g.Ready():
+	case err := <-done:
+		t.Fatalf("gateway stopped: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("gateway not ready")
+	}
+	waitStatus(t, "http://"+opsAddr+"/readyz", http.StatusOK)
+	if st, err := r.SchemeStatus(context.Background()); err != nil || !st.Current() || st.Stored != identity.Scheme {
+		t.Errorf("index scheme after a restart: %+v (%v), want %s", st, err, identity.Scheme)
+	}
+	var keys int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM blocking_keys`).Scan(&keys); err != nil || keys == 0 {
+		t.Errorf("%d blocking keys after the restart (%v): the reindex did not restore them", keys, err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run after stop: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("gateway did not stop")
+	}
 }
 
 func waitStatus(t *testing.T, url string, want int) {

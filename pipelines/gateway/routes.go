@@ -51,13 +51,6 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 	if err != nil {
 		return fmt.Errorf("starting person resolution: %w", err)
 	}
-	// A gateway whose matcher prepares or keys records differently from the one that wrote the index derives
-	// the index's features and blocking keys anew before it resolves anything against them.
-	if done, stats, err := resolver.EnsureScheme(ctx, nil); err != nil {
-		return fmt.Errorf("starting person resolution: %w", err)
-	} else if done {
-		g.log.Info("person index reindexed under the current scheme", "scheme", identity.Scheme, "records", stats.Records)
-	}
 	st.Resolver = resolver
 	st.Metrics = stage.NewMetrics(g.ops.Registry())
 	// One record per transaction: resolution locks the blocking keys of the record's persons, and two handlers
@@ -66,9 +59,25 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 	for _, name := range sources.Names() {
 		router.AddNoPublisherHandler("map."+name, g.cfg.Kafka.Topics.RawPrefix+name, sub, st.Handle)
 	}
+	reindexCtx, stopReindex := context.WithCancel(ctx)
 	group.Add(func() error {
+		// A gateway whose matcher prepares or keys records differently from the one that wrote the index
+		// derives the index's features and blocking keys anew before it resolves anything against them. It does
+		// so before the router starts, while the ops endpoints already answer (readiness 503: the router is not
+		// running) and the relay publishes what is committed.
+		done, stats, err := resolver.EnsureScheme(reindexCtx, nil)
+		if err != nil {
+			if reindexCtx.Err() != nil {
+				return nil // stopped before the pipeline started
+			}
+			return fmt.Errorf("starting person resolution: %w", err)
+		}
+		if done {
+			g.log.Info("person index reindexed under the current scheme", "scheme", identity.Scheme, "records", stats.Records)
+		}
 		return router.Run(context.Background())
 	}, func(error) {
+		stopReindex()
 		if err := router.Close(); err != nil {
 			g.log.Warn("closing router", "error", err)
 		}
