@@ -286,8 +286,7 @@ func jaroWinklerKeys(a, b string, masks uint32) float64 {
 	if masks&nonASCII != 0 || len(a) > jwStackRunes || len(b) > jwStackRunes || a == "" || b == "" {
 		return JaroWinkler(a, b)
 	}
-	var fa, fb [jwStackRunes]bool
-	return winklerBytes(a, b, jaroBytes(a, b, fa[:len(a)], fb[:len(b)]))
+	return jaroWinklerASCII(a, b)
 }
 
 // contains reports whether keys holds k.

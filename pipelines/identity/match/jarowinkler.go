@@ -27,9 +27,7 @@ func JaroWinkler(a, b string) float64 {
 		return 0
 	}
 	if len(a) <= jwStackRunes && len(b) <= jwStackRunes && ascii(a) && ascii(b) {
-		// Folded name keys are ASCII mostly: compare bytes, which are their runes.
-		var fa, fb [jwStackRunes]bool
-		return winklerBytes(a, b, jaroBytes(a, b, fa[:len(a)], fb[:len(b)]))
+		return jaroWinklerASCII(a, b)
 	}
 	var ra, rb [jwStackRunes]rune
 	var fa, fb [jwStackRunes]bool
@@ -62,24 +60,20 @@ func appendRunes(dst []rune, s string) []rune {
 }
 
 // jaroWinkler computes the similarity of a and b; fa and fb are cleared scratch flags of their lengths.
-func jaroWinkler(a, b []rune, fa, fb []bool) float64 {
+func jaroWinkler[E byte | rune](a, b []E, fa, fb []bool) float64 {
 	return winkler(a, b, jaro(a, b, fa, fb))
 }
 
-// winkler adds to the Jaro similarity j of a and b the boost for their common prefix.
-func winkler(a, b []rune, j float64) float64 {
-	if j < jwBoostThreshold {
-		return j
-	}
-	l := 0
-	for l < jwMaxPrefix && l < len(a) && l < len(b) && a[l] == b[l] {
-		l++
-	}
-	return j + float64(l)*jwPrefixScale*(1-j)
+// jaroWinklerASCII is JaroWinkler of two ASCII strings of at most jwStackRunes bytes, which are their runes: folded
+// name keys are ASCII mostly. It compares their bytes, copied to the stack.
+func jaroWinklerASCII(a, b string) float64 {
+	var ba, bb [jwStackRunes]byte
+	var fa, fb [jwStackRunes]bool
+	return jaroWinkler(append(ba[:0], a...), append(bb[:0], b...), fa[:len(a)], fb[:len(b)])
 }
 
-// winklerBytes is winkler on ASCII strings.
-func winklerBytes(a, b string, j float64) float64 {
+// winkler adds to the Jaro similarity j of a and b the boost for their common prefix.
+func winkler[E byte | rune](a, b []E, j float64) float64 {
 	if j < jwBoostThreshold {
 		return j
 	}
@@ -100,49 +94,9 @@ func ascii(s string) bool {
 	return true
 }
 
-// jaroBytes is jaro on ASCII strings.
-func jaroBytes(a, b string, fa, fb []bool) float64 {
-	la, lb := len(a), len(b)
-	window := max(la, lb)/2 - 1
-	if window < 0 {
-		window = 0
-	}
-	matches := 0
-	for i := 0; i < la; i++ {
-		lo := max(0, i-window)
-		hi := min(lb-1, i+window)
-		for k := lo; k <= hi; k++ {
-			if !fb[k] && a[i] == b[k] {
-				fa[i], fb[k] = true, true
-				matches++
-				break
-			}
-		}
-	}
-	if matches == 0 {
-		return 0
-	}
-	half := 0
-	k := 0
-	for i := 0; i < la; i++ {
-		if !fa[i] {
-			continue
-		}
-		for !fb[k] {
-			k++
-		}
-		if a[i] != b[k] {
-			half++
-		}
-		k++
-	}
-	m := float64(matches)
-	return (m/float64(la) + m/float64(lb) + (m-float64(half)/2)/m) / 3
-}
-
 // jaro computes the Jaro similarity of a and b: matching runes within the window max(|a|,|b|)/2−1 and half the
 // transpositions among them.
-func jaro(a, b []rune, fa, fb []bool) float64 {
+func jaro[E byte | rune](a, b []E, fa, fb []bool) float64 {
 	la, lb := len(a), len(b)
 	if la == 0 || lb == 0 {
 		return 0
