@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/ketenpoort/ketenpoort/canonical"
 	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
 )
@@ -212,6 +214,23 @@ func TestBackfillHonoursManualDecisions(t *testing.T) {
 
 // TestOversizedBlocksAreSkipped caps blocks at two records: the fourth look-alike finds every block full, is compared
 // with nothing and says so in its evidence, in both modes alike.
+// resolveAll resolves recs with the configuration cfg into a fresh index, in one backfill (mode "batch") or one by
+// one, and returns the index's pool.
+func resolveAll(t *testing.T, mode string, cfg Config, recs []canonical.Person) *pgxpool.Pool {
+	t.Helper()
+	r := newIndexWith(t, cfg)
+	if mode == "batch" {
+		if _, err := r.Backfill(context.Background(), seq(recs), BackfillOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		for _, p := range recs {
+			resolve(t, r, p)
+		}
+	}
+	return r.pool
+}
+
 func TestOversizedBlocksAreSkipped(t *testing.T) {
 	ctx := context.Background()
 	var recs []canonical.Person
@@ -220,20 +239,7 @@ func TestOversizedBlocksAreSkipped(t *testing.T) {
 	}
 	for _, mode := range []string{"incremental", "batch"} {
 		t.Run(mode, func(t *testing.T) {
-			_, pool, _ := newIndex(t)
-			r, err := New(pool, Config{MaxBlock: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if mode == "batch" {
-				if _, err := r.Backfill(ctx, seq(recs), BackfillOptions{}); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				for _, p := range recs {
-					resolve(t, r, p)
-				}
-			}
+			pool := resolveAll(t, mode, Config{MaxBlock: 2}, recs)
 			var ev DecisionEvidence
 			if err := pool.QueryRow(ctx, `SELECT evidence FROM decisions WHERE source = 'src3'`).Scan(&ev); err != nil {
 				t.Fatal(err)
@@ -266,20 +272,7 @@ func TestNamesBlocksAreAsymmetric(t *testing.T) {
 	wantCompared := []int{0, 1, 2, 2, 2, 0}
 	for _, mode := range []string{"incremental", "batch"} {
 		t.Run(mode, func(t *testing.T) {
-			_, pool, _ := newIndex(t)
-			r, err := New(pool, Config{MaxBlock: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if mode == "batch" {
-				if _, err := r.Backfill(ctx, seq(recs), BackfillOptions{}); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				for _, p := range recs {
-					resolve(t, r, p)
-				}
-			}
+			pool := resolveAll(t, mode, Config{MaxBlock: 2}, recs)
 			for i, want := range wantCompared {
 				var ev DecisionEvidence
 				if err := pool.QueryRow(ctx, `SELECT evidence FROM decisions WHERE source = $1`, "src"+strconv.Itoa(i)).Scan(&ev); err != nil {
