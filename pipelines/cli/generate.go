@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&command{
 		name:    "generate",
-		usage:   "[--seed N] [--records N] [--bad-rate F] [--sources a,b] --out DIR",
+		usage:   "[--seed N] [--records N] [--bad-rate F] [--sources a,b] [--no-bsn] --out DIR",
 		summary: "write deterministic synthetic exports of every source, with a ground-truth file",
 		run:     runGenerate,
 	})
@@ -23,6 +23,7 @@ func runGenerate(ctx context.Context, env *Env, args []string) error {
 	records := fs.Int("records", 10000, "person-records to write across all sources")
 	out := fs.String("out", "", "the `folder` to write into (created when missing)")
 	bad := fs.Float64("bad-rate", 0, "share of records made deliberately invalid, to exercise the dead letters")
+	noBSN := fs.Bool("no-bsn", false, "leave the BSN out of every record (same persons and records otherwise)")
 	sources := fs.String("sources", "", "comma-separated sources (default all: "+strings.Join(synthetic.Sources, ", ")+")")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -30,7 +31,7 @@ func runGenerate(ctx context.Context, env *Env, args []string) error {
 	if *out == "" {
 		return usageError("--out is required")
 	}
-	opt := synthetic.Options{Seed: *seed, Records: *records, Out: *out, BadRate: *bad, Progress: env.Stderr}
+	opt := synthetic.Options{Seed: *seed, Records: *records, Out: *out, BadRate: *bad, NoBSN: *noBSN, Progress: env.Stderr}
 	if *sources != "" {
 		opt.Sources = strings.Split(*sources, ",")
 	}

@@ -68,6 +68,16 @@ const (
 	rateStrayPartner    = 0.005
 )
 
+// observe is the package's observe under the generator's options: without BSNs when Options.NoBSN is set. The
+// random draws are the same either way, so a data set without BSNs holds the same persons and records.
+func (g *generator) observe(r *rand.Rand, p *person, pr *profile, other *person) view {
+	v := observe(r, p, pr, other)
+	if g.opt.NoBSN {
+		v.bsn = ""
+	}
+	return v
+}
+
 // observe returns how a source with profile pr records person p. other is a person whose BSN a mix-up may put
 // on p (a housemate), nil when there is none.
 func observe(r *rand.Rand, p *person, pr *profile, other *person) view {

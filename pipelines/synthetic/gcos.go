@@ -75,7 +75,7 @@ func (g *generator) gcosCase(h *household) error {
 				return
 			}
 		}
-		ms = append(ms, member{p: p, id: gcosID(p), role: role, v: observe(r, p, &profGCOS, housemate(r, p))})
+		ms = append(ms, member{p: p, id: gcosID(p), role: role, v: g.observe(r, p, &profGCOS, housemate(r, p))})
 	}
 	switch {
 	case kind.kind == "HG" && len(adults) >= 2:

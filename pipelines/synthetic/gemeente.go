@@ -35,9 +35,9 @@ func (g *generator) gemeenteDossier(s int, h *household) error {
 		if i > 0 && r.Float64() < 0.25 {
 			continue
 		}
-		ms = append(ms, member{p: p, id: idf(p, false), v: observe(r, p, pr, housemate(r, p))})
+		ms = append(ms, member{p: p, id: idf(p, false), v: g.observe(r, p, pr, housemate(r, p))})
 		if p.dupNumber {
-			ms = append(ms, member{p: p, id: idf(p, true), dup: true, v: observe(r, p, pr, housemate(r, p))})
+			ms = append(ms, member{p: p, id: idf(p, true), dup: true, v: g.observe(r, p, pr, housemate(r, p))})
 		}
 	}
 	ms = trim(ms, g.left(s))

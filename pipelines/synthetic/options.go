@@ -50,6 +50,9 @@ type Options struct {
 	// BadRate is the share of records (cases, messages, meldingen, rows, kennisgevingen) made deliberately
 	// invalid, so that the dead-letter path has something to show. Zero by default.
 	BadRate float64
+	// NoBSN leaves the BSN out of every record of every source (the persons and the other corruptions stay the
+	// same): for measuring person resolution without it.
+	NoBSN bool
 	// Sources limits the output to these sources; empty means all of Sources.
 	Sources []string
 	// Progress receives a progress line about every second; nil means none.

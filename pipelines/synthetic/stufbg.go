@@ -14,7 +14,7 @@ func (g *generator) kennisgeving(p *person) error {
 	g.kennisgevingen++
 	k := g.kennisgevingen
 	bad := g.bad()
-	v := observe(g.r, p, &profStUF, nil)
+	v := g.observe(g.r, p, &profStUF, nil)
 	x := &xmlw{prefix: "BG", b: g.buf[:0]}
 	x.b = append(x.b, `<?xml version="1.0" encoding="UTF-8"?>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:BG="http://www.egem.nl/StUF/sector/bg/0310" xmlns:StUF="http://www.egem.nl/StUF/StUF0301" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -45,7 +45,7 @@ func (g *generator) kennisgeving(p *person) error {
 	x.prefix = "BG"
 	x.close("parameters")
 	x.open("object", "StUF:entiteittype", "NPS", "StUF:sleutelVerzendend", brpKey(p), "StUF:verwerkingssoort", "T")
-	x.el("inp.bsn", v.bsn)
+	x.opt("inp.bsn", v.bsn)
 	x.el("inp.a-nummer", p.aNummer())
 	x.el("geslachtsnaam", v.sur)
 	x.opt("voorvoegselGeslachtsnaam", v.prefix)

@@ -279,10 +279,17 @@ func TestBadRecordsAreRejected(t *testing.T) {
 func head(s []string) []string { return s[:min(3, len(s))] }
 
 // TestOutputMapsWithShippedMappings maps every record of a seeded sample with the source's shipped mapping
-// (mappings/<source>.yaml): no record may fail. A source without a shipped mapping yet is skipped.
+// (mappings/<source>.yaml): no record may fail. A source without a shipped mapping yet is skipped. Without BSNs
+// (Options.NoBSN) the records still read and map, and no person carries a BSN.
 func TestOutputMapsWithShippedMappings(t *testing.T) {
+	for _, noBSN := range []bool{false, true} {
+		t.Run(fmt.Sprintf("noBSN=%v", noBSN), func(t *testing.T) { testOutputMaps(t, noBSN) })
+	}
+}
+
+func testOutputMaps(t *testing.T, noBSN bool) {
 	dir := t.TempDir()
-	sum, err := synthetic.Generate(context.Background(), synthetic.Options{Seed: 11, Records: 2000, Out: dir})
+	sum, err := synthetic.Generate(context.Background(), synthetic.Options{Seed: 11, Records: 2000, Out: dir, NoBSN: noBSN})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,16 +306,34 @@ func TestOutputMapsWithShippedMappings(t *testing.T) {
 				t.Fatalf("loading mapping: %v", err)
 			}
 			s := readAll(t, set, dir, src, true)
-			failed := 0
+			if len(s.rejections) > 0 {
+				t.Errorf("%d records rejected, first: %s", len(s.rejections), s.rejections[0].Error())
+			}
+			failed, withBSN := 0, 0
 			for _, r := range s.recs {
-				if _, err := m.Map(r, canonical.Provenance{}); err != nil {
+				res, err := m.Map(r, canonical.Provenance{})
+				if err != nil {
 					if failed++; failed <= 5 {
 						t.Errorf("%s: %v", r.Position, err)
+					}
+					continue
+				}
+				for _, p := range res.Persons {
+					for _, id := range p.Identifiers {
+						if id.Scheme == canonical.SchemeBSN {
+							withBSN++
+						}
 					}
 				}
 			}
 			if failed > 0 {
 				t.Errorf("%d of %d records failed to map", failed, len(s.recs))
+			}
+			if noBSN && withBSN > 0 {
+				t.Errorf("%d persons carry a BSN in a data set without BSNs", withBSN)
+			}
+			if !noBSN && withBSN == 0 {
+				t.Errorf("no person carries a BSN")
 			}
 		})
 	}

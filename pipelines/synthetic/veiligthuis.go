@@ -64,7 +64,7 @@ func (g *generator) melding(s int, h *household) error {
 		idf = vtvID
 	}
 	add := func(p *person, role string) {
-		m.persons = append(m.persons, member{p: p, id: idf(p), role: role, v: observe(r, p, pr, housemate(r, p))})
+		m.persons = append(m.persons, member{p: p, id: idf(p), role: role, v: g.observe(r, p, pr, housemate(r, p))})
 	}
 	add(victim, "slachtoffer")
 	if perp != nil {

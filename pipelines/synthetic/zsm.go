@@ -71,7 +71,7 @@ func (g *generator) zaakBericht(susp *person) error {
 	g.messages++
 	id := fmt.Sprintf("ZSM-01-%d-%07d", refYear, g.messages)
 	feit := feiten[r.IntN(len(feiten))]
-	ms := []member{{p: susp, id: susp.skn(), role: "verdachte", v: observe(r, susp, &profZSM, housemate(r, susp))}}
+	ms := []member{{p: susp, id: susp.skn(), role: "verdachte", v: g.observe(r, susp, &profZSM, housemate(r, susp))}}
 	var victims []*person
 	switch {
 	case feit.partner && susp.partner != nil && r.Float64() < 0.8:
@@ -88,7 +88,7 @@ func (g *generator) zaakBericht(susp *person) error {
 	}
 	for i, v := range victims {
 		ms = append(ms, member{p: v, id: fmt.Sprintf("%s-S%d", id, i+1), once: true, role: "slachtoffer",
-			v: observe(r, v, &profZSMVictim, nil)})
+			v: g.observe(r, v, &profZSMVictim, nil)})
 	}
 	ms = trim(ms, g.left(sZSM))
 	bad := g.bad()
