@@ -12,11 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -114,11 +116,23 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "ingest")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	srcFlag := fs.String("source", "", "the source of every file given (default: a folder's subfolders name their source)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole ingest to `file` (for go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError("name the files or folders to ingest")
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("starting the CPU profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	return withResolver(ctx, env, *cfgPath, func(cfg *config.Config, pool *pgxpool.Pool, r *identity.Resolver) error {
 		reg, err := source.Load(cfg.Mappings)
@@ -539,7 +553,14 @@ func runIdentityEval(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "records in truth and index: %d (truth %d, index %d)\n", q.Records, len(truth), len(assigned))
 		fmt.Fprintf(env.Stdout, "pairwise: precision %.4f  recall %.4f  F1 %.4f\n", q.PairPrecision, q.PairRecall, q.PairF1)
 		fmt.Fprintf(env.Stdout, "B-cubed:  precision %.4f  recall %.4f  F1 %.4f\n", q.BCubedPrecision, q.BCubedRecall, q.BCubedF1)
-		return nil
+		fmt.Fprintf(env.Stdout, "pairwise by the sources of a pair (a source with itself: its duplicates):\n")
+		tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "source\tsource\ttrue pairs\tfound\tcorrect\tprecision\trecall\tF1\t\n")
+		for _, s := range identity.EvaluateBySource(truth, assigned) {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t\n", s.SourceA, s.SourceB, s.TruePairs, s.Predicted, s.Correct,
+				s.Precision, s.Recall, s.F1)
+		}
+		return tw.Flush()
 	})
 }
 

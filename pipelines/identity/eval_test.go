@@ -44,3 +44,37 @@ func TestEvaluate(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestEvaluateBySource(t *testing.T) {
+	ref := func(s, id string) RecordRef { return RecordRef{Source: s, LocalID: id} }
+	// Person A: x1, x2 (a duplicate in x), y1; person B: x3, y2.
+	truth := map[RecordRef]string{ref("x", "1"): "A", ref("x", "2"): "A", ref("y", "1"): "A", ref("x", "3"): "B", ref("y", "2"): "B"}
+	// Found: x1 with y1, wrongly also x3; x2 and y2 each alone.
+	assigned := map[RecordRef]string{ref("x", "1"): "P1", ref("y", "1"): "P1", ref("x", "2"): "P2", ref("x", "3"): "P1", ref("y", "2"): "P3"}
+	got := EvaluateBySource(truth, assigned)
+	want := []PairQuality{
+		// x–x: true x1-x2; predicted x1-x3 (wrong).
+		{SourceA: "x", SourceB: "x", TruePairs: 1, Predicted: 1, Correct: 0, Precision: 0, Recall: 0, F1: 0},
+		// x–y: true x1-y1, x2-y1, x3-y2; predicted x1-y1, x3-y1; correct x1-y1.
+		{SourceA: "x", SourceB: "y", TruePairs: 3, Predicted: 2, Correct: 1, Precision: 0.5, Recall: 1.0 / 3, F1: 0.4},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.SourceA != w.SourceA || g.SourceB != w.SourceB || g.TruePairs != w.TruePairs || g.Predicted != w.Predicted ||
+			g.Correct != w.Correct || !near(g.Precision, w.Precision) || !near(g.Recall, w.Recall) || !near(g.F1, w.F1) {
+			t.Errorf("%d: got %+v, want %+v", i, g, w)
+		}
+	}
+	// The breakdown adds up to the pairwise figures of Evaluate.
+	var tp, pr, co int64
+	for _, q := range got {
+		tp, pr, co = tp+q.TruePairs, pr+q.Predicted, co+q.Correct
+	}
+	all := Evaluate(truth, assigned)
+	if !near(all.PairPrecision, float64(co)/float64(pr)) || !near(all.PairRecall, float64(co)/float64(tp)) {
+		t.Errorf("breakdown sums to P=%d/%d R=%d/%d, Evaluate says %+v", co, pr, co, tp, all)
+	}
+}
