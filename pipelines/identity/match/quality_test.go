@@ -20,40 +20,22 @@ type dataset struct {
 }
 
 // linkageDataset is two sources: a well-kept register of n persons and a partner's export holding most of them
-// (heavily corrupted) and some others.
+// (heavily corrupted) and some others (matchtest.Linkage).
 func linkageDataset(seed uint64, n int, withBSN bool) *dataset {
-	g := matchtest.NewGenerator(seed)
-	pop := g.Population(n + n/5)
-	d := &dataset{name: "linkage", linkage: true}
-	for _, e := range pop[:n] {
-		d.add(g.Record(e, matchtest.Light, withBSN), e.ID, 0)
-	}
-	for i, e := range pop {
-		if i >= n || g.Chance(0.8) {
-			d.add(g.Record(e, matchtest.Heavy, withBSN), e.ID, 1)
-		}
-	}
-	d.countTerms()
-	return d
+	return fromSet("linkage", matchtest.Linkage(seed, n, withBSN))
 }
 
-// dedupDataset is one source of n persons, each recorded once well and up to five more times badly.
+// dedupDataset is one source of n persons, each recorded once well and up to five more times badly
+// (matchtest.Dedup).
 func dedupDataset(seed uint64, n int, withBSN bool) *dataset {
-	g := matchtest.NewGenerator(seed)
-	pop := g.Population(n)
-	d := &dataset{name: "dedup"}
-	for _, e := range pop {
-		d.add(g.Record(e, matchtest.Light, withBSN), e.ID, 0)
-		for range g.Zipf(6) {
-			d.add(g.Record(e, matchtest.Heavy, withBSN), e.ID, 0)
-		}
+	return fromSet("dedup", matchtest.Dedup(seed, n, withBSN))
+}
+
+func fromSet(name string, s *matchtest.Set) *dataset {
+	d := &dataset{name: name, linkage: s.Linkage}
+	for i, p := range s.Records {
+		d.add(p, s.Entity[i], s.Side[i])
 	}
-	// Shuffle so that no order gives the truth away.
-	g.Rand().Shuffle(len(d.records), func(i, j int) {
-		d.records[i], d.records[j] = d.records[j], d.records[i]
-		d.features[i], d.features[j] = d.features[j], d.features[i]
-		d.entity[i], d.entity[j] = d.entity[j], d.entity[i]
-	})
 	d.countTerms()
 	return d
 }
