@@ -56,7 +56,9 @@ const (
 
 // Birth-date levels. One edit is one digit changed or two adjacent digits exchanged in YYYYMMDD, or the year off
 // by one or ten with day and month equal (a typing error across a carry: 1989 for 1990); within range means a
-// partial date whose range holds (or overlaps) the other.
+// partial date whose range holds (or overlaps) the other; same year a partial date of the other's year outside
+// its range (1990-03 against 1990-07-12). Two complete dates that disagree beyond a typing error are else, also
+// within one year.
 const (
 	BirthExact Level = iota + 1
 	BirthOneEdit
@@ -463,9 +465,9 @@ func compareComplete(x, y int32) Level {
 		return BirthOneEdit
 	case yx == yy && mx == dy && dx == my:
 		return BirthDayMonthSwapped
-	case yx == yy:
-		return BirthSameYear
 	}
+	// Two complete dates of one year that no typing error explains are as much a disagreement as dates years
+	// apart: siblings, a look-alike, a parent's. Year only is a level for a partial date.
 	return BirthElse
 }
 

@@ -112,8 +112,6 @@ func refBirth(a, b *Features) Level {
 			return BirthOneEdit
 		case da.Year == db.Year && da.Month == db.Day && da.Day == db.Month:
 			return BirthDayMonthSwapped
-		case da.Year == db.Year:
-			return BirthSameYear
 		}
 		return BirthElse
 	}

@@ -100,7 +100,7 @@ func TestCompareBirthDate(t *testing.T) {
 		{"19680512", "19680500", BirthWithinRange},
 		{"19680500", "19680000", BirthWithinRange},
 		{"19680512", "19680600", BirthSameYear},
-		{"19680512", "19680923", BirthSameYear},
+		{"19680512", "19680923", BirthElse}, // complete, of one year, beyond a typing error
 		{"19680512", "19700101", BirthElse},
 		{"19680512", "", LevelMissing},
 	}

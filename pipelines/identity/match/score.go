@@ -458,8 +458,9 @@ type Outcome struct {
 //
 //   - Two different valid BSNs: never Match. PossibleMatch when the other attributes alone reach the Match
 //     threshold, NoMatch otherwise.
-//   - The same valid BSN on clearly different persons (two of surname, given names and birth date at their
-//     disagreeing level): Conflict.
+//   - The same valid BSN on clearly different persons (birth dates that disagree beyond a typing error with a
+//     surname that disagrees or given names that agree at most loosely; or another gender with given names that
+//     disagree): Conflict.
 //   - Without a shared BSN or SKN, given names that disagree entirely, or complete birth dates that disagree
 //     beyond a typing error, make at most a PossibleMatch: twins and parents with their child's name look alike
 //     in everything else.
@@ -498,9 +499,20 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 	return o
 }
 
-// clearlyDifferent reports whether the birth dates disagree and so does the surname or the given names.
+// clearlyDifferent reports whether two records sharing a BSN describe different persons: the birth dates disagree
+// and so does the surname or the given names do at most loosely (Johannes and Jacobus, a son given his father's
+// BSN), or the genders differ and so do the given names (a partner's BSN), unless given name and surname were
+// exchanged.
 func clearlyDifferent(c [NumAttributes]Level) bool {
-	return c[AttrBirthDate] == BirthElse && (c[AttrSurname] == SurnameElse || c[AttrGivenNames] == GivenElse)
+	given := c[AttrGivenNames]
+	loose := given == GivenElse || given == GivenFirstLetter
+	switch {
+	case c[AttrBirthDate] == BirthElse:
+		return c[AttrSurname] == SurnameElse || loose || given == GivenJW80
+	case c[AttrGender] == GenderDifferent:
+		return loose && c[AttrSurname] != SurnameSwapped
+	}
+	return false
 }
 
 // Evidence is why a decision was made, for storing with it: the score, the rule that overrode the thresholds,
