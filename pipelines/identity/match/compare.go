@@ -56,9 +56,9 @@ const (
 
 // Birth-date levels. One edit is one digit changed or two adjacent digits exchanged in YYYYMMDD, or the year off
 // by one or ten with day and month equal (a typing error across a carry: 1989 for 1990); within range means a
-// partial date whose range holds (or overlaps) the other; same year a partial date of the other's year outside
-// its range (1990-03 against 1990-07-12). Two complete dates that disagree beyond a typing error are else, also
-// within one year.
+// date of year and month whose month holds (or overlaps) the other; year only a date of which only the year is
+// known in the other's year, or a year and month of the other's year outside its month (1990-03 against
+// 1990-07-12). Two complete dates that disagree beyond a typing error are else, also within one year.
 const (
 	BirthExact Level = iota + 1
 	BirthOneEdit
@@ -427,6 +427,13 @@ func compareBirth(a, b *Features) Level {
 	}
 	if complete(x) && complete(y) {
 		return compareComplete(x, y)
+	}
+	if x%10000 == 0 || y%10000 == 0 {
+		// A year alone says no more than the year, whatever the other date holds.
+		if x/10000 == y/10000 {
+			return BirthSameYear
+		}
+		return BirthElse
 	}
 	if a.BirthFirst <= b.BirthLast && b.BirthFirst <= a.BirthLast {
 		return BirthWithinRange

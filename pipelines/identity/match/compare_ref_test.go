@@ -115,7 +115,10 @@ func refBirth(a, b *Features) Level {
 		}
 		return BirthElse
 	}
-	if a.BirthFirst <= b.BirthLast && b.BirthFirst <= a.BirthLast {
+	if da.Year == db.Year && (da.Month == 0 || db.Month == 0) {
+		return BirthSameYear
+	}
+	if da.Month != 0 && db.Month != 0 && a.BirthFirst <= b.BirthLast && b.BirthFirst <= a.BirthLast {
 		return BirthWithinRange
 	}
 	if da.Year == db.Year {

@@ -96,9 +96,10 @@ func TestCompareBirthDate(t *testing.T) {
 		{"19890512", "19910512", BirthElse},
 		{"19680512", "19680521", BirthOneEdit},
 		{"19680512", "19681205", BirthDayMonthSwapped},
-		{"19680512", "19680000", BirthWithinRange},
+		{"19680512", "19680000", BirthSameYear}, // a year alone says the year
+		{"19680512", "19690000", BirthElse},
 		{"19680512", "19680500", BirthWithinRange},
-		{"19680500", "19680000", BirthWithinRange},
+		{"19680500", "19680000", BirthSameYear},
 		{"19680512", "19680600", BirthSameYear},
 		{"19680512", "19680923", BirthElse}, // complete, of one year, beyond a typing error
 		{"19680512", "19700101", BirthElse},

@@ -156,6 +156,18 @@ func TestDecide(t *testing.T) {
 			PossibleMatch, RuleGivenNamesDiffer},
 		{"twins with one skn", Comparison{Levels: lv{AttrSKN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact}},
 			Match, RuleNone},
+		{"same bsn, son with a similar name", Comparison{Levels: lv{AttrBSN: IDEqual, AttrSurname: SurnameExact, AttrGivenNames: GivenJW80, AttrBirthDate: BirthElse, AttrAddress: AddressExact}},
+			Conflict, RuleSameBSNDifferentPerson},
+		{"same bsn, partner without birth date", Comparison{Levels: lv{AttrBSN: IDEqual, AttrSurname: SurnameNameUsage, AttrGivenNames: GivenElse, AttrAddress: AddressExact, AttrGender: GenderDifferent}},
+			Conflict, RuleSameBSNDifferentPerson},
+		{"same bsn, names exchanged, gender mistyped", Comparison{Levels: lv{AttrBSN: IDEqual, AttrSurname: SurnameSwapped, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact, AttrGender: GenderDifferent}},
+			Match, RuleNone},
+		{"namesake born in the same year elsewhere", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthOneEdit, AttrAddress: AddressElse, AttrGender: GenderEqual}},
+			PossibleMatch, RuleDateAndAddressDiffer},
+		{"nearly the same birth date at the same address", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthOneEdit, AttrAddress: AddressExact, AttrGender: GenderEqual}},
+			Match, RuleNone},
+		{"nearly the same birth date elsewhere, several given names agree", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExactSeveral, AttrBirthDate: BirthOneEdit, AttrAddress: AddressElse, AttrGender: GenderEqual}},
+			Match, RuleNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
