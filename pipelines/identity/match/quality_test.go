@@ -257,15 +257,16 @@ func TestQuality(t *testing.T) {
 		minPrecision, minRecall float64
 		minF1, minBlocking      float64
 	}{
-		// measured: precision 0.9997, recall 0.9826, blocking recall 0.9967; 419 possible matches. Of the true pairs
+		// measured: precision 0.9997, recall 0.9801, blocking recall 0.9967; 429 possible matches. Of the true pairs
 		// missed, 13 share no blocking key and 9 carry two different valid BSNs (never linked).
-		{"two sources", func() *dataset { return linkageDataset(1, 5000, true) }, 0.999, 0.98, 0, 0.995},
-		// measured: precision 0.9936, recall 0.9870, F1 0.9903, blocking recall 0.9881; 1,466 possible matches
+		{"two sources", func() *dataset { return linkageDataset(1, 5000, true) }, 0.999, 0.975, 0, 0.995},
+		// measured: precision 0.9936, recall 0.9843, F1 0.9889, blocking recall 0.9881; 1,530 possible matches
 		{"one source with duplicates", func() *dataset { return dedupDataset(2, 4000, true) }, 0.985, 0.98, 0.985, 0.985},
-		// measured: precision 0.9899, recall 0.9593, F1 0.9744, blocking recall 0.9802; 2,538 possible matches.
-		// A fifth of the heavily corrupted records here come from another address: the rule that a nearly
-		// agreeing birth date with another address is at most a possible match costs recall on this data.
-		{"one source without bsn", func() *dataset { return dedupDataset(3, 4000, false) }, 0.98, 0.95, 0.965, 0.975},
+		// measured: precision 0.9898, recall 0.9485, F1 0.9687, blocking recall 0.9802; 2,699 possible matches.
+		// One in twenty heavily corrupted records here has a mistyped birth date and a fifth come from another
+		// address: the rule that a nearly agreeing birth date needs the address or several given names to link
+		// (RuleNearBirthDate) costs recall on this data, which has no namesakes born in the same year.
+		{"one source without bsn", func() *dataset { return dedupDataset(3, 4000, false) }, 0.98, 0.94, 0.96, 0.975},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

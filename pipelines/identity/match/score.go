@@ -349,11 +349,10 @@ const (
 	// RuleBirthDatesDiffer: without a shared identifier, records with complete birth dates that disagree beyond
 	// a typing error (parent and child of one name) are at most a possible match.
 	RuleBirthDatesDiffer Rule = "birth-dates-differ"
-	// RuleDateAndAddressDiffer: without a shared identifier, records whose birth dates agree only nearly (a typing
-	// error, a partial date) and whose addresses differ are at most a possible match, unless several given names
-	// agree: a namesake born in the same year elsewhere explains them as well as one person with a mistyped date
-	// who moved.
-	RuleDateAndAddressDiffer Rule = "date-and-address-differ"
+	// RuleNearBirthDate: without a shared identifier, records whose birth dates agree only nearly (a typing error,
+	// a partial date) are at most a possible match unless the address or several given names agree as well: a
+	// namesake born in the same year explains them as well as one person with a mistyped date.
+	RuleNearBirthDate Rule = "near-birth-date-unconfirmed"
 )
 
 // Decide applies the thresholds alone to a score: Match at or above t.Match, PossibleMatch at or above
@@ -469,8 +468,8 @@ type Outcome struct {
 //     disagree): Conflict.
 //   - Without a shared BSN or SKN, given names that disagree entirely, or complete birth dates that disagree
 //     beyond a typing error, make at most a PossibleMatch: twins and parents with their child's name look alike
-//     in everything else. So do birth dates that agree only nearly with addresses that differ (a namesake born
-//     in the same year).
+//     in everything else. So do birth dates that agree only nearly, unless the address or several given names
+//     agree as well (a namesake born in the same year).
 //
 // A BSN that fails the elfproef never reaches the comparison (see Prepare).
 func (m *Model) Decide(cmp Comparison) Outcome {
@@ -502,9 +501,9 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 		o.Decision, o.Rule = PossibleMatch, RuleGivenNamesDiffer
 	case c[AttrBirthDate] == BirthElse:
 		o.Decision, o.Rule = PossibleMatch, RuleBirthDatesDiffer
-	case c[AttrAddress] == AddressElse && c[AttrBirthDate] != BirthExact && c[AttrBirthDate] != LevelMissing &&
+	case c[AttrAddress] != AddressExact && c[AttrBirthDate] != BirthExact && c[AttrBirthDate] != LevelMissing &&
 		c[AttrGivenNames] != GivenExactSeveral:
-		o.Decision, o.Rule = PossibleMatch, RuleDateAndAddressDiffer
+		o.Decision, o.Rule = PossibleMatch, RuleNearBirthDate
 	}
 	return o
 }
