@@ -353,6 +353,9 @@ const (
 	// a partial date) are at most a possible match unless the address or several given names agree as well: a
 	// namesake born in the same year explains them as well as one person with a mistyped date.
 	RuleNearBirthDate Rule = "near-birth-date-unconfirmed"
+	// RuleNoGivenNames: without a shared identifier, a record without given names (or initials) is at most a
+	// possible match with one at another address: a surname and a birth date alone are shared by namesakes.
+	RuleNoGivenNames Rule = "no-given-names-other-address"
 )
 
 // Decide applies the thresholds alone to a score: Match at or above t.Match, PossibleMatch at or above
@@ -469,7 +472,8 @@ type Outcome struct {
 //   - Without a shared BSN or SKN, given names that disagree entirely, or complete birth dates that disagree
 //     beyond a typing error, make at most a PossibleMatch: twins and parents with their child's name look alike
 //     in everything else. So do birth dates that agree only nearly, unless the address or several given names
-//     agree as well (a namesake born in the same year).
+//     agree as well (a namesake born in the same year), and records of which one lacks given names and the
+//     addresses differ.
 //
 // A BSN that fails the elfproef never reaches the comparison (see Prepare).
 func (m *Model) Decide(cmp Comparison) Outcome {
@@ -504,6 +508,8 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 	case c[AttrAddress] != AddressExact && c[AttrBirthDate] != BirthExact && c[AttrBirthDate] != LevelMissing &&
 		c[AttrGivenNames] != GivenExactSeveral:
 		o.Decision, o.Rule = PossibleMatch, RuleNearBirthDate
+	case c[AttrGivenNames] == LevelMissing && c[AttrAddress] == AddressElse:
+		o.Decision, o.Rule = PossibleMatch, RuleNoGivenNames
 	}
 	return o
 }
