@@ -103,9 +103,11 @@ const (
 
 // defaultLevels are the default m/u probabilities. They reflect Dutch register data: surnames and first names
 // agreeing by chance as often as the frequency of common names makes them (de Jong, Jansen: about 0.25 % of
-// random pairs agree on the surname), a birth date shared by chance by one pair in 25,000 — and, counted over
-// random dates of 1935–2012, one typing error apart by one pair in 900, in one month by one in 1,000, in one year
-// by one in 78 —, a BSN shared by chance only through error, and people moving house.
+// random pairs agree on the surname), a birth date shared by chance by one pair in 25,000 and, counted over
+// random dates of 1935–2012, one typing error apart by one pair in 900; a partial date (about one record in fifty)
+// agreeing with the other's month by chance for one pair in 1,000, with its year for one in 78 — so the u of those
+// levels is the share of pairs with a partial date times that chance —; a BSN shared by chance only through error,
+// and people moving house.
 var defaultLevels = [NumAttributes][]MU{
 	AttrSurname: {
 		SurnameExact:     {M: 0.86, U: 0.0025},
@@ -128,12 +130,12 @@ var defaultLevels = [NumAttributes][]MU{
 		GivenElse:         {M: 0.012, U: 0.905},
 	},
 	AttrBirthDate: {
-		BirthExact:           {M: 0.88, U: 0.00004},
+		BirthExact:           {M: 0.90, U: 0.00004},
 		BirthOneEdit:         {M: 0.04, U: 0.0011},
 		BirthDayMonthSwapped: {M: 0.01, U: 0.00003},
-		BirthWithinRange:     {M: 0.015, U: 0.001},
-		BirthSameYear:        {M: 0.035, U: 0.013},
-		BirthElse:            {M: 0.02, U: 0.986},
+		BirthWithinRange:     {M: 0.01, U: 0.00003},
+		BirthSameYear:        {M: 0.02, U: 0.0005},
+		BirthElse:            {M: 0.02, U: 0.99829},
 	},
 	AttrBSN: {
 		IDEqual:     {M: 0.99, U: 1e-7},
