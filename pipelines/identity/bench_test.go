@@ -92,8 +92,9 @@ func migrated(b *testing.B) string {
 
 // BenchmarkResolve resolves records against an index pre-filled with IDENTITY_BENCH_INDEX records (default
 // 100,000), one at a time (latency percentiles) and with 8 concurrent workers (the sustained rate), committing
-// each record or every eight records of a worker (the latency of a record is then that of its transaction; a
-// transaction aborted by a deadlock is counted, not retried).
+// each record or every eight records of a worker, resolved one by one or together by ResolveMany ("many"); the
+// latency of a record is then that of its transaction; a transaction aborted by a deadlock is counted, not
+// retried.
 func BenchmarkResolve(b *testing.B) {
 	n := benchIndexRecords()
 	r, d := benchIndex(b, n)
@@ -115,8 +116,16 @@ func BenchmarkResolve(b *testing.B) {
 		b.StopTimer()
 		reportLatency(b, lat)
 	})
-	for _, perTx := range []int{1, 8} {
-		b.Run(fmt.Sprintf("index=%d/parallel=8/records-per-tx=%d", n, perTx), func(b *testing.B) {
+	for _, mode := range []struct {
+		perTx int
+		many  bool
+	}{{1, false}, {8, false}, {8, true}} {
+		perTx := mode.perTx
+		name := fmt.Sprintf("index=%d/parallel=8/records-per-tx=%d", n, perTx)
+		if mode.many {
+			name += "/many"
+		}
+		b.Run(name, func(b *testing.B) {
 			recs := make([]canonical.Person, b.N)
 			for i := range recs {
 				recs[i] = d.more()
@@ -133,6 +142,10 @@ func BenchmarkResolve(b *testing.B) {
 				flush := func() {
 					t := time.Now()
 					err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+						if mode.many {
+							_, err := r.ResolveMany(ctx, tx, group)
+							return err
+						}
 						for _, p := range group {
 							if _, err := r.Resolve(ctx, tx, p); err != nil {
 								return err

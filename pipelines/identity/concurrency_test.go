@@ -69,6 +69,50 @@ func TestConcurrentGoroutinesMakeOnePerson(t *testing.T) {
 	}
 }
 
+// TestConcurrentResolveManyMakesOnePerson resolves the records of the same persons by ResolveMany (ResolveTogether)
+// from several goroutines at the same time, each its copies of ten persons per transaction, in another order per
+// goroutine (a rotation, reversed for every other goroutine).
+func TestConcurrentResolveManyMakesOnePerson(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	const persons, workers, chunk = 60, 8, 10
+	recs := crowd(persons, workers)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			order := make([]canonical.Person, 0, persons)
+			for i := range persons {
+				k := (i + 7*w) % persons
+				if w%2 == 1 {
+					k = persons - 1 - k
+				}
+				order = append(order, recs[k][w])
+			}
+			for c := 0; c < persons; c += chunk {
+				if _, err := r.ResolveTogether(ctx, order[c:c+chunk]); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	checkCrowd(t, r, recs)
+	if n := count(t, pool, `SELECT count(*) FROM persons`); n != persons {
+		t.Errorf("%d person ids minted, want %d", n, persons)
+	}
+}
+
 // TestConcurrentProcesses resolves the records of the same persons from separate processes (this test binary run
 // again as a helper) and from this one at the same time.
 func TestConcurrentProcesses(t *testing.T) {

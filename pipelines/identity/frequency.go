@@ -114,19 +114,25 @@ func frequencies(terms, old [match.NumTerms]uint64, counts map[uint64]int64, tot
 		IndexRecords: size}
 }
 
-// queueCountUpdates queues the changes to the counts and totals when a record's names change from the hashes old
-// to terms, in the shard of the session with process id pid. The squares change by the counts read before: a count
-// going from c to c + 1 adds 2c + 1, one going from c to c − 1 takes 2c − 1. Resolved one after the other, records
-// count exactly; two resolutions that change one count at the same time each see it before the other's change,
-// and the squares drift by a little.
-func queueCountUpdates(b *pgx.Batch, pid uint32, terms, old [match.NumTerms]uint64, counts map[uint64]int64) {
+// countChange is a record's change to the name counts and totals, as updateCountsSQL's arguments.
+type countChange struct {
+	hashes, deltas   []int64
+	terms            []int16
+	records, squares []int64
+}
+
+// countChanges returns the changes to the counts and totals when a record's names change from the hashes old to
+// terms, and makes them to counts and totals, so that they are what a next record reads after this one's write.
+// The squares change by the counts read before: a count going from c to c + 1 adds 2c + 1, one going from c to
+// c − 1 takes 2c − 1. Resolved one after the other, records count exactly; two resolutions that change one count
+// at the same time each see it before the other's change, and the squares drift by a little.
+func countChanges(terms, old [match.NumTerms]uint64, counts map[uint64]int64, totals *[match.NumTerms]match.TermTotals) countChange {
 	type change struct {
 		h     uint64
 		delta int64
 	}
 	var cs []change
-	var ts []int16
-	var records, squares []int64
+	var ch countChange
 	for t := range terms {
 		if terms[t] == old[t] {
 			continue
@@ -142,18 +148,63 @@ func queueCountUpdates(b *pgx.Batch, pid uint32, terms, old [match.NumTerms]uint
 			cs = append(cs, change{h, 1})
 			dr, dsq = dr+1, dsq+2*c+1
 		}
-		ts, records, squares = append(ts, int16(t)), append(records, dr), append(squares, dsq)
+		ch.terms, ch.records, ch.squares = append(ch.terms, int16(t)), append(ch.records, dr), append(ch.squares, dsq)
+		totals[t].Records += dr
+		totals[t].Squares += dsq
 	}
 	if len(cs) == 0 {
-		return
+		return countChange{}
 	}
 	slices.SortFunc(cs, func(a, b change) int { return cmpUint64(a.h, b.h) })
-	hashes, deltas := make([]int64, len(cs)), make([]int64, len(cs))
+	ch.hashes, ch.deltas = make([]int64, len(cs)), make([]int64, len(cs))
 	for i, c := range cs {
-		hashes[i], deltas[i] = int64(c.h), c.delta
+		ch.hashes[i], ch.deltas[i] = int64(c.h), c.delta
+		counts[c.h] += c.delta
 	}
-	shard := int16(pid % countShards)
-	b.Queue(updateCountsSQL, shard, hashes, deltas, ts, records, squares)
+	return ch
+}
+
+// merge returns the changes of ch and then of o together: the sums of their changes to each count and total.
+func (ch countChange) merge(o countChange) countChange {
+	if len(ch.hashes) == 0 {
+		return o
+	}
+	if len(o.hashes) == 0 {
+		return ch
+	}
+	var out countChange
+	i, j := 0, 0
+	for i < len(ch.hashes) || j < len(o.hashes) {
+		switch {
+		case j == len(o.hashes) || (i < len(ch.hashes) && cmpUint64(uint64(ch.hashes[i]), uint64(o.hashes[j])) < 0):
+			out.hashes, out.deltas = append(out.hashes, ch.hashes[i]), append(out.deltas, ch.deltas[i])
+			i++
+		case i == len(ch.hashes) || cmpUint64(uint64(o.hashes[j]), uint64(ch.hashes[i])) < 0:
+			out.hashes, out.deltas = append(out.hashes, o.hashes[j]), append(out.deltas, o.deltas[j])
+			j++
+		default:
+			out.hashes, out.deltas = append(out.hashes, ch.hashes[i]), append(out.deltas, ch.deltas[i]+o.deltas[j])
+			i, j = i+1, j+1
+		}
+	}
+	out.terms, out.records, out.squares = slices.Clone(ch.terms), slices.Clone(ch.records), slices.Clone(ch.squares)
+	for k, t := range o.terms {
+		if at := slices.Index(out.terms, t); at >= 0 {
+			out.records[at] += o.records[k]
+			out.squares[at] += o.squares[k]
+		} else {
+			out.terms, out.records, out.squares = append(out.terms, t), append(out.records, o.records[k]), append(out.squares, o.squares[k])
+		}
+	}
+	return out
+}
+
+// queue queues the change into b, in the shard of the session with process id pid.
+func (ch countChange) queue(b *pgx.Batch, pid uint32) {
+	if len(ch.hashes) == 0 {
+		return
+	}
+	b.Queue(updateCountsSQL, int16(pid%countShards), ch.hashes, ch.deltas, ch.terms, ch.records, ch.squares)
 }
 
 // writeFrequencies replaces the name counts with those of the backfill's records.

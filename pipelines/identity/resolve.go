@@ -15,7 +15,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
@@ -75,11 +74,21 @@ type Result struct {
 // ResolveOne resolves p in a transaction of its own, retried when PostgreSQL aborts it for a deadlock (two
 // resolutions that lock the same persons in different orders).
 func (r *Resolver) ResolveOne(ctx context.Context, p canonical.Person) (Result, error) {
-	var res Result
+	res, err := r.ResolveTogether(ctx, []canonical.Person{p})
+	if err != nil {
+		return Result{}, err
+	}
+	return res[0], nil
+}
+
+// ResolveTogether resolves ps by ResolveMany in a transaction of their own, retried as ResolveOne's is. It is the
+// cheaper way to resolve records that arrive together: they share round trips and a commit.
+func (r *Resolver) ResolveTogether(ctx context.Context, ps []canonical.Person) ([]Result, error) {
+	var res []Result
 	for attempt := 0; ; attempt++ {
 		err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
 			var err error
-			res, err = r.Resolve(ctx, tx, p)
+			res, err = r.ResolveMany(ctx, tx, ps)
 			return err
 		})
 		if err == nil || attempt >= 4 || !Retryable(err) {
@@ -109,168 +118,28 @@ type candidateRow struct {
 // the outbox in tx. A record resolved before keeps its person unless its new data moves it. The caller commits;
 // on error it must roll back, and run its transaction again when the error is Retryable.
 func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (Result, error) {
-	self := RecordRef{Source: p.Provenance.Source, LocalID: p.Provenance.LocalID}
-	if self.Source == "" || self.LocalID == "" {
-		return Result{}, fmt.Errorf("resolving person: %w", ErrNoProvenance)
-	}
-	personJSON, err := json.Marshal(p)
+	res, err := r.ResolveMany(ctx, tx, []canonical.Person{p})
 	if err != nil {
-		return Result{}, fmt.Errorf("resolving %s: encoding person: %w", self, err)
+		return Result{}, err
 	}
-	f := match.Prepare(p)
-	keys := match.Keys(&f)
-	feat := encodeFeatures(nil, &f)
-	// The record is compared with the records stored under the keys it probes, and stored under its stored keys.
-	hashes := make([]int64, 0, len(keys)) // stored
-	kinds := make([]int16, 0, len(keys))
-	probes := make([]int64, 0, len(keys))
-	var ownBSN uint64
-	for _, k := range keys {
-		if k.Stored() {
-			hashes, kinds = append(hashes, int64(k.Hash)), append(kinds, int16(k.Kind))
-		}
-		if k.Probed() {
-			probes = append(probes, int64(k.Hash))
-		}
-		if k.Kind == match.KeyBSN {
-			ownBSN = k.Hash
-		}
-	}
+	return res[0], nil
+}
 
-	// Lock, then read the record's state, its candidates, its manual decisions and the counts of its names, in one
-	// round trip.
-	hi, lo := lockArgs(self, keys)
-	terms := match.TermHashes(&f)
-	b := &pgx.Batch{}
-	b.Queue(`SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo)
-	b.Queue(`SELECT person_id, features FROM person_records WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
-	b.Queue(candidatesSQL, probes, self.Source, self.LocalID, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
-	b.Queue(constraintsSQL, self.Source, self.LocalID)
-	b.Queue(countsAndTotalsSQL, termArgs(terms[:]))
-	br := tx.SendBatch(ctx, b)
-	var existing string
-	var existingFeatures []byte
-	var cands []candidateRow
-	var skipped []SkippedBlock
-	var links, unlinks []string // persons of records manually linked to and unlinked from the record
-	counts := map[uint64]int64{}
-	var totals [match.NumTerms]match.TermTotals
-	err = func() error {
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("taking locks: %w", err)
-		}
-		if err := br.QueryRow().Scan(&existing, &existingFeatures); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("reading record: %w", err)
-		}
-		rows, err := br.Query()
-		if err != nil {
-			return fmt.Errorf("reading candidates: %w", err)
-		}
-		var big pgtype.Int8
-		var size pgtype.Int8
-		var src, lid, pid pgtype.Text
-		var fb []byte
-		_, err = pgx.ForEachRow(rows, []any{&big, &size, &src, &lid, &pid, &fb}, func() error {
-			if big.Valid {
-				skipped = append(skipped, SkippedBlock{Kind: kindOf(keys, uint64(big.Int64)), Size: int(size.Int64)})
-				return nil
-			}
-			c := candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String}
-			if err := decodeFeatures(fb, &c.features); err != nil {
-				return fmt.Errorf("record %s: %w", c.ref, err)
-			}
-			cands = append(cands, c)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("reading candidates: %w", err)
-		}
-		rows, err = br.Query()
-		if err != nil {
-			return fmt.Errorf("reading manual decisions: %w", err)
-		}
-		var kind, person string
-		_, err = pgx.ForEachRow(rows, []any{&kind, &person}, func() error {
-			if kind == "link" {
-				links = append(links, person)
-			} else {
-				unlinks = append(unlinks, person)
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("reading manual decisions: %w", err)
-		}
-		if err := readCountsAndTotals(br, counts, &totals); err != nil {
-			return err
-		}
-		return br.Close()
-	}()
-	if err != nil {
-		br.Close()
-		return Result{}, fmt.Errorf("resolving %s: %w", self, err)
-	}
-	slices.SortFunc(skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
-
-	// The frequencies of the record's names among the records resolved before it and itself; a record resolved
-	// before counts as itself with its new data.
-	var old [match.NumTerms]uint64
-	if existing != "" {
-		var of match.Features
-		if err := decodeFeatures(existingFeatures, &of); err != nil {
-			return Result{}, fmt.Errorf("resolving %s: record: %w", self, err)
-		}
-		old = match.TermHashes(&of)
-		var missing []uint64
-		for _, h := range old {
-			if _, ok := counts[h]; h != 0 && !ok {
-				missing = append(missing, h)
-			}
-		}
-		if len(missing) > 0 {
-			rows, err := tx.Query(ctx, countsSQL, termArgs(missing))
-			if err == nil {
-				err = collectCounts(rows, counts)
-			}
-			if err != nil {
-				return Result{}, fmt.Errorf("resolving %s: %w", self, err)
-			}
-		}
-	}
-	f.Frequencies = frequencies(terms, old, counts, totals)
-
-	// Score, then lock the persons that can matter and read what the plan needs about them. A person whose
-	// records are all NO MATCH cannot change the plan, so it is neither locked nor read.
-	outs := make([]match.Outcome, len(cands), len(cands)+1)
-	involved := make([]string, 0, len(links)+len(unlinks)+1)
-	for k := range cands {
-		outs[k] = r.model.Decide(match.Compare(&f, &cands[k].features))
-		if outs[k].Decision != match.NoMatch {
-			involved = append(involved, cands[k].person)
-		}
-	}
-	involved = append(append(involved, links...), unlinks...)
-	if existing != "" {
-		involved = append(involved, existing)
-	}
-	st := &personState{redirect: map[string]string{}, bsns: map[string][]uint64{}, births: map[string][]int32{}}
-	if len(involved) > 0 {
-		if st, err = r.lockPersons(ctx, tx, self, involved); err != nil {
-			return Result{}, fmt.Errorf("resolving %s: %w", self, err)
-		}
-	}
-	existing = st.current
+// planRecord completes what x's plan needs once its persons are locked, and decides the record's person.
+func (r *Resolver) planRecord(ctx context.Context, tx pgx.Tx, x *resolution) error {
+	st := x.st
+	existing := st.current
 	// A record resolved before is compared with the other records of its person too, so that a block grown too
 	// big does not tear it from its person.
-	seen := make(map[RecordRef]bool, len(cands))
-	for i := range cands {
-		cands[i].person = st.final(cands[i].person)
-		seen[cands[i].ref] = true
+	seen := make(map[RecordRef]bool, len(x.cands))
+	for i := range x.cands {
+		x.cands[i].person = st.final(x.cands[i].person)
+		seen[x.cands[i].ref] = true
 	}
 	for _, c := range st.own {
 		if !seen[c.ref] {
-			cands = append(cands, c)
-			outs = append(outs, r.model.Decide(match.Compare(&f, &c.features)))
+			x.cands = append(x.cands, c)
+			x.outs = append(x.outs, r.model.Decide(match.Compare(&x.f, &c.features)))
 		}
 	}
 
@@ -287,14 +156,14 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		cs = append(cs, candidate{rank: rankOf(id), bsns: st.bsns[id], births: st.births[id]})
 		return len(cs) - 1
 	}
-	comps := make([]comparison, 0, len(cands))
-	for k := range cands {
-		comps = append(comps, comparison{cand: personIndex(cands[k].person), ref: k, out: outs[k]})
+	comps := make([]comparison, 0, len(x.cands))
+	for k := range x.cands {
+		comps = append(comps, comparison{cand: personIndex(x.cands[k].person), ref: k, out: x.outs[k]})
 	}
-	for _, id := range links {
+	for _, id := range x.links {
 		cs[personIndex(st.final(id))].forced = true
 	}
-	for _, id := range unlinks {
+	for _, id := range x.unlinks {
 		cs[personIndex(st.final(id))].forbidden = true
 	}
 	matched := make([]bool, len(cs))
@@ -306,11 +175,12 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 	}
 	apart := map[[2]string]bool{}
 	if n := len(slices.DeleteFunc(matched, func(m bool) bool { return !m })); n > 1 {
+		var err error
 		if apart, err = unlinkedPersons(ctx, tx, persons); err != nil {
-			return Result{}, fmt.Errorf("resolving %s: %w", self, err)
+			return err
 		}
 	}
-	pl := decide(ownBSN, match.CompleteBirth(f.Birth), cs, comps, func(i, j int) bool {
+	pl := decide(x.ownBSN, match.CompleteBirth(x.f.Birth), cs, comps, func(i, j int) bool {
 		return apart[[2]string{persons[i], persons[j]}] || apart[[2]string{persons[j], persons[i]}]
 	})
 
@@ -337,57 +207,62 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		res.PersonID = existing
 	default:
 		left = existing
-		res.Created = true // minted in the write batch below
+		res.Created = true // minted in the write batch (see queueWrites)
 	}
+	x.res, x.left, x.pl = res, left, pl
+	x.comps = comps
+	return nil
+}
 
-	ev := r.buildEvidence(pl, comps, len(cands), skipped, func(i int) RecordRef { return cands[i].ref },
+// queueWrites queues the writes of x's resolution, once planned, into w: merges, the person minted for it, the
+// record, its decision and its review items, and the removal of its earlier keys. Its keys and its changes to the
+// name counts are written with the group's (resolveGroup).
+func (r *Resolver) queueWrites(w *pgx.Batch, x *resolution) error {
+	self, pl, res := x.self, x.pl, &x.res
+	comps := x.comps
+	ev := r.buildEvidence(pl, comps, len(x.cands), x.skipped, func(i int) RecordRef { return x.cands[i].ref },
 		func(c comparison) []match.AttributeEvidence {
-			return r.model.Evidence(match.Compare(&f, &cands[c.ref].features)).Attributes
+			return r.model.Evidence(match.Compare(&x.f, &x.cands[c.ref].features)).Attributes
 		})
-	ev.Merged, ev.LeftPerson = res.Merged, left
+	ev.Merged, ev.LeftPerson = res.Merged, x.left
 	evJSON, err := json.Marshal(ev)
 	if err != nil {
-		return Result{}, fmt.Errorf("resolving %s: encoding evidence: %w", self, err)
+		return fmt.Errorf("resolving %s: encoding evidence: %w", self, err)
 	}
 
-	// Write.
-	w := &pgx.Batch{}
 	if len(res.Merged) > 0 {
 		queueMerge(w, res.PersonID, res.Merged)
 	}
-	var pid any = res.PersonID // nil: the person minted first in the batch (see personParam)
+	var person any = res.PersonID // nil: the person minted first in the batch (see personParam)
 	if res.Created {
-		pid = nil
+		person = nil
 		w.Queue(mintSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&res.PersonID) })
 	}
-	w.Queue(upsertRecordSQL, self.Source, self.LocalID, pid, feat, personJSON, pl.decision.String(), pl.score)
-	if existing != "" {
+	w.Queue(upsertRecordSQL, self.Source, self.LocalID, person, x.feat, x.personJSON, pl.decision.String(), pl.score)
+	if x.st.current != "" {
 		w.Queue(`DELETE FROM blocking_keys WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
 	}
-	w.Queue(`INSERT INTO blocking_keys (hash, kind, source, local_id) SELECT h, k, $3, $4 FROM unnest($1::bigint[], $2::int2[]) AS u(h, k)`,
-		hashes, kinds, self.Source, self.LocalID)
 	w.Queue(`INSERT INTO decisions (source, local_id, person_id, decision, score, evidence) VALUES ($1, $2, `+personParam+`, $4, $5, $6)`,
-		self.Source, self.LocalID, pid, pl.decision.String(), pl.score, evJSON)
-	queueCountUpdates(w, tx.Conn().PgConn().PID(), terms, old, counts)
+		self.Source, self.LocalID, person, pl.decision.String(), pl.score, evJSON)
 	for _, rv := range pl.reviews {
 		c := comps[rv.comp]
-		one, err := json.Marshal(ComparisonEvidence{Record: cands[c.ref].ref, Decision: c.out.Decision,
+		one, err := json.Marshal(ComparisonEvidence{Record: x.cands[c.ref].ref, Decision: c.out.Decision,
 			Score: round3(c.out.Score), Rule: c.out.Rule, PersonRule: pl.rules[c.cand],
-			Attributes: r.model.Evidence(match.Compare(&f, &cands[c.ref].features)).Attributes})
+			Attributes: r.model.Evidence(match.Compare(&x.f, &x.cands[c.ref].features)).Attributes})
 		if err != nil {
-			return Result{}, fmt.Errorf("resolving %s: encoding review evidence: %w", self, err)
+			return fmt.Errorf("resolving %s: encoding review evidence: %w", self, err)
 		}
-		a, bb := orderPair(self, cands[c.ref].ref)
+		a, bb := orderPair(self, x.cands[c.ref].ref)
 		w.Queue(insertReviewSQL, a.Source, a.LocalID, bb.Source, bb.LocalID, c.out.Score, one, rv.reason)
 		res.Reviews++
 	}
-	if err := tx.SendBatch(ctx, w).Close(); err != nil {
-		return Result{}, fmt.Errorf("resolving %s: writing: %w", self, err)
-	}
+	return nil
+}
 
-	// Events.
-	now := r.now()
-	cause := causeOf(self, personJSON)
+// events returns the identity events of x's resolution, once written.
+func (x *resolution) events() []eventMessage {
+	self, res, left := x.self, &x.res, x.left
+	cause := causeOf(self, x.personJSON)
 	var msgs []eventMessage
 	if res.Created && left == "" {
 		msgs = append(msgs, eventMessage{eventID(TypePersonCreated, cause), TypePersonCreated, res.PersonID,
@@ -402,10 +277,7 @@ func (r *Resolver) Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (
 		msgs = append(msgs, eventMessage{eventID(TypePersonSplit, cause, left), TypePersonSplit, left,
 			PersonSplit{Person: left, NewPerson: res.PersonID, Records: []RecordRef{self}}})
 	}
-	if err := r.publish(ctx, tx, now, msgs); err != nil {
-		return Result{}, fmt.Errorf("resolving %s: %w", self, err)
-	}
-	return res, nil
+	return msgs
 }
 
 // eventMessage is an event to publish.
@@ -449,13 +321,24 @@ JOIN person_records r ON r.source = d.source AND r.local_id = d.local_id
 UNION ALL
 SELECT hash, n, NULL, NULL, NULL, NULL FROM big`
 
-const constraintsSQL = `SELECT m.kind, r.person_id FROM manual_decisions m
-JOIN person_records r ON r.source = m.source_b AND r.local_id = m.local_id_b
-WHERE m.source_a = $1 AND m.local_id_a = $2
-UNION ALL
-SELECT m.kind, r.person_id FROM manual_decisions m
-JOIN person_records r ON r.source = m.source_a AND r.local_id = m.local_id_a
-WHERE m.source_b = $1 AND m.local_id_b = $2`
+// recordsSQL reads the person and features of the records ($1, $2), each numbered by its place in the arrays.
+const recordsSQL = `SELECT u.ord::int4, r.person_id, r.features
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(source, local_id, ord)
+JOIN person_records r ON r.source = u.source AND r.local_id = u.local_id`
+
+// constraintsSQL reads the manual decisions of the records ($1, $2), each numbered by its place in the arrays,
+// with the person of the other record of each.
+const constraintsSQL = `SELECT c.ord::int4, c.kind, c.person_id FROM (
+    SELECT u.ord, 0 AS side, m.id, m.kind, r.person_id
+    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(source, local_id, ord)
+    JOIN manual_decisions m ON m.source_a = u.source AND m.local_id_a = u.local_id
+    JOIN person_records r ON r.source = m.source_b AND r.local_id = m.local_id_b
+    UNION ALL
+    SELECT u.ord, 1, m.id, m.kind, r.person_id
+    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(source, local_id, ord)
+    JOIN manual_decisions m ON m.source_b = u.source AND m.local_id_b = u.local_id
+    JOIN person_records r ON r.source = m.source_a AND r.local_id = m.local_id_a
+) c ORDER BY c.ord, c.side, c.id`
 
 // personParam is the person id parameter $3 of the write statements: when it is null, the person minted earlier
 // in the same session and transaction.
@@ -494,108 +377,6 @@ func (s *personState) final(id string) string {
 	return id
 }
 
-// lockPersons locks the rows of the persons involved, in id order, and reads their BSN key hashes, their complete
-// birth dates and the other records of the resolved record's person. A merge that committed after the candidates were read moved them: the
-// persons it merged away are followed to the winner, which is locked in a next round.
-func (r *Resolver) lockPersons(ctx context.Context, tx pgx.Tx, self RecordRef, involved []string) (*personState, error) {
-	st := &personState{redirect: map[string]string{}}
-	ids := uniqueSorted(involved)
-	for round := 0; ; round++ {
-		b := &pgx.Batch{}
-		b.Queue(`SELECT id, coalesce(merged_into, '') FROM persons WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
-		b.Queue(`SELECT person_id FROM person_records WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
-		b.Queue(`SELECT r.person_id, k.hash, coalesce(r.person->>'birthDate', '') FROM person_records r
-			LEFT JOIN blocking_keys k ON k.source = r.source AND k.local_id = r.local_id AND k.kind = $4
-			WHERE r.person_id = ANY($1) AND NOT (r.source = $2 AND r.local_id = $3)`,
-			ids, self.Source, self.LocalID, int16(match.KeyBSN))
-		b.Queue(`SELECT r.source, r.local_id, r.features FROM person_records r
-			WHERE r.person_id = (SELECT person_id FROM person_records WHERE source = $1 AND local_id = $2)
-			AND NOT (r.source = $1 AND r.local_id = $2) ORDER BY r.source, r.local_id LIMIT $3`,
-			self.Source, self.LocalID, r.cfg.MaxBlock)
-		br := tx.SendBatch(ctx, b)
-		var more []string
-		st.bsns = map[string][]uint64{}
-		st.births = map[string][]int32{}
-		st.own = st.own[:0]
-		st.current = ""
-		err := func() error {
-			rows, err := br.Query()
-			if err != nil {
-				return err
-			}
-			var id, into string
-			if _, err := pgx.ForEachRow(rows, []any{&id, &into}, func() error {
-				if into != "" {
-					st.redirect[id] = into
-					more = append(more, into)
-				}
-				return nil
-			}); err != nil {
-				return err
-			}
-			if err := br.QueryRow().Scan(&st.current); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-				return err
-			}
-			if st.current != "" && !slices.Contains(ids, st.current) {
-				more = append(more, st.current)
-			}
-			rows, err = br.Query()
-			if err != nil {
-				return err
-			}
-			var h pgtype.Int8
-			var date string
-			if _, err := pgx.ForEachRow(rows, []any{&id, &h, &date}, func() error {
-				if h.Valid && !slices.Contains(st.bsns[id], uint64(h.Int64)) {
-					st.bsns[id] = append(st.bsns[id], uint64(h.Int64))
-				}
-				st.births[id] = addBirths(st.births[id], parseBirth(date))
-				return nil
-			}); err != nil {
-				return err
-			}
-			rows, err = br.Query()
-			if err != nil {
-				return err
-			}
-			var src, lid string
-			var fb []byte
-			if _, err := pgx.ForEachRow(rows, []any{&src, &lid, &fb}, func() error {
-				c := candidateRow{ref: RecordRef{Source: src, LocalID: lid}, person: st.current}
-				if err := decodeFeatures(fb, &c.features); err != nil {
-					return fmt.Errorf("record %s: %w", c.ref, err)
-				}
-				st.own = append(st.own, c)
-				return nil
-			}); err != nil {
-				return err
-			}
-			return br.Close()
-		}()
-		if err != nil {
-			br.Close()
-			return nil, fmt.Errorf("locking persons: %w", err)
-		}
-		if len(more) == 0 {
-			return st, nil
-		}
-		if round >= 3 {
-			return nil, errors.New("locking persons: merges keep moving them")
-		}
-		ids = uniqueSorted(append(ids, more...))
-	}
-}
-
-// parseBirth returns a complete birth date as stored in a person's JSON ("YYYY-MM-DD") as match.CompleteBirth
-// writes it; 0 for anything else.
-func parseBirth(s string) int32 {
-	var d canonical.PartialDate
-	if err := d.UnmarshalJSON(strconv.AppendQuote(nil, s)); err != nil {
-		return 0
-	}
-	return match.CompleteBirth(d)
-}
-
 // unlinkedPersons returns the pairs of persons among ids that a manual unlink between their records keeps apart.
 func unlinkedPersons(ctx context.Context, tx pgx.Tx, ids []string) (map[[2]string]bool, error) {
 	rows, err := tx.Query(ctx, `SELECT DISTINCT ra.person_id, rb.person_id FROM manual_decisions m
@@ -630,13 +411,18 @@ func queueMerge(b *pgx.Batch, winner string, losers []string) {
 	b.Queue(`UPDATE person_records SET person_id = $1, updated_at = now() WHERE person_id = ANY($2)`, winner, losers)
 }
 
-// lockArgs returns the advisory lock keys of a resolution, sorted: the record's own and one per blocking key, each
-// as the two int4 halves of a 64-bit hash (the two-key lock space, apart from the store's one-key locks). Keys of
-// both roles are locked: a resolution reads the blocks of its probed keys and writes into those of its stored
-// keys, and two resolutions that could find each other are one reading a block the other writes into, so both
-// hold that key's lock. With asymmetric keys the probed keys alone of two such records need not meet (a dated
-// record probes only names-undated, an undated one names).
+// lockArgs returns the advisory lock keys of a resolution, sorted, as the two int4 halves of each (splitLocks).
 func lockArgs(self RecordRef, keys []match.Key) (hi, lo []int32) {
+	return splitLocks(lockHashes(self, keys))
+}
+
+// lockHashes returns the advisory lock keys of a resolution: the record's own and one per blocking key (the
+// two-key lock space, apart from the store's one-key locks). Keys of both roles are locked: a resolution reads the
+// blocks of its probed keys and writes into those of its stored keys, and two resolutions that could find each
+// other are one reading a block the other writes into, so both hold that key's lock. With asymmetric keys the
+// probed keys alone of two such records need not meet (a dated record probes only names-undated, an undated one
+// names).
+func lockHashes(self RecordRef, keys []match.Key) []uint64 {
 	hs := make([]uint64, 0, len(keys)+1)
 	h := fnv.New64a()
 	h.Write([]byte("record\x00" + self.Source + "\x00" + self.LocalID))
@@ -644,6 +430,13 @@ func lockArgs(self RecordRef, keys []match.Key) (hi, lo []int32) {
 	for _, k := range keys {
 		hs = append(hs, k.Hash)
 	}
+	return hs
+}
+
+// splitLocks sorts and deduplicates advisory lock keys and returns each as the two int4 halves of the 64-bit key.
+// Taken in this order, the locks of any two resolutions are taken in one order.
+func splitLocks(hs []uint64) (hi, lo []int32) {
+	hs = slices.Clone(hs)
 	slices.Sort(hs)
 	hs = slices.Compact(hs)
 	hi, lo = make([]int32, len(hs)), make([]int32, len(hs))

@@ -1,0 +1,582 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
+)
+
+// resolution is one record's resolution in progress: what ResolveMany derives from the record, reads about it and
+// decides for it.
+type resolution struct {
+	p          canonical.Person
+	self       RecordRef
+	personJSON []byte
+	f          match.Features
+	keys       []match.Key
+	feat       []byte
+	hashes     []int64 // the stored keys' hashes and kinds: what the record is stored under
+	kinds      []int16
+	probes     []int64 // the probed keys' hashes: where the record looks for candidates
+	locks      []uint64
+	ownBSN     uint64
+	terms      [match.NumTerms]uint64
+
+	existing         string // the record's person as read with its candidates; empty for a new record
+	existingFeatures []byte
+	cands            []candidateRow
+	skipped          []SkippedBlock
+	links, unlinks   []string // persons of records manually linked to and unlinked from the record
+	old              [match.NumTerms]uint64
+	counts           countChange
+	outs             []match.Outcome
+	comps            []comparison
+	involved         []string
+	st               *personState
+	lockIDs          []string // the persons locked for the record
+
+	res  Result
+	left string
+	pl   plan
+}
+
+// prepare derives what resolving p needs from p alone.
+func (r *Resolver) prepare(p canonical.Person) (*resolution, error) {
+	x := &resolution{p: p, self: RecordRef{Source: p.Provenance.Source, LocalID: p.Provenance.LocalID}}
+	if x.self.Source == "" || x.self.LocalID == "" {
+		return nil, fmt.Errorf("resolving person: %w", ErrNoProvenance)
+	}
+	var err error
+	if x.personJSON, err = json.Marshal(p); err != nil {
+		return nil, fmt.Errorf("resolving %s: encoding person: %w", x.self, err)
+	}
+	x.f = match.Prepare(p)
+	x.keys = match.Keys(&x.f)
+	x.feat = encodeFeatures(nil, &x.f)
+	// The record is compared with the records stored under the keys it probes, and stored under its stored keys.
+	x.hashes = make([]int64, 0, len(x.keys))
+	x.kinds = make([]int16, 0, len(x.keys))
+	x.probes = make([]int64, 0, len(x.keys))
+	for _, k := range x.keys {
+		if k.Stored() {
+			x.hashes, x.kinds = append(x.hashes, int64(k.Hash)), append(x.kinds, int16(k.Kind))
+		}
+		if k.Probed() {
+			x.probes = append(x.probes, int64(k.Hash))
+		}
+		if k.Kind == match.KeyBSN {
+			x.ownBSN = k.Hash
+		}
+	}
+	x.locks = lockHashes(x.self, x.keys)
+	x.terms = match.TermHashes(&x.f)
+	return x, nil
+}
+
+// ResolveMany resolves the person records ps in tx, in their order, with the outcome Resolve would have for each
+// called on them one after the other, and returns their results in the same order. Records that cannot see one
+// another (none probes a key an earlier one is stored under, and none involves a person an earlier one involves)
+// share their round trips to the database; a record that can see an earlier one is resolved after it is written.
+// The caller commits; on error it must roll back, and run its transaction again when the error is Retryable.
+func (r *Resolver) ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Person) ([]Result, error) {
+	rs := make([]*resolution, len(ps))
+	for i, p := range ps {
+		x, err := r.prepare(p)
+		if err != nil {
+			return nil, err
+		}
+		rs[i] = x
+	}
+	out := make([]Result, 0, len(ps))
+	for len(rs) > 0 {
+		done, err := r.resolveGroup(ctx, tx, rs[:keyIndependent(rs)])
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range rs[:done] {
+			out = append(out, x.res)
+		}
+		rs = rs[done:]
+	}
+	return out, nil
+}
+
+// keyIndependent returns the length of the longest prefix of rs in which no record is another's or probes a key an
+// earlier one is stored under: none of them would find an earlier one among its candidates.
+func keyIndependent(rs []*resolution) int {
+	if len(rs) < 2 {
+		return len(rs)
+	}
+	stored := map[int64]bool{}
+	refs := map[RecordRef]bool{}
+	for j, x := range rs {
+		if refs[x.self] {
+			return j
+		}
+		for _, h := range x.probes {
+			if stored[h] {
+				return j
+			}
+		}
+		refs[x.self] = true
+		for _, h := range x.hashes {
+			stored[h] = true
+		}
+	}
+	return len(rs)
+}
+
+// resolveGroup resolves a prefix of rs, records that do not find one another by their keys, and returns its length:
+// the records up to the first that involves a person an earlier one involves, which is left to a next group.
+func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution) (int, error) {
+	counts := map[uint64]int64{}
+	var totals [match.NumTerms]match.TermTotals
+	if err := r.readGroup(ctx, tx, rs, counts, &totals); err != nil {
+		return 0, err
+	}
+
+	// The frequencies of each record's names among the records resolved before it and itself; a record resolved
+	// before counts as itself with its new data. The counts read are those before the group: each record's changes
+	// are added before the next one's frequencies, as its write would.
+	for _, x := range rs {
+		x.f.Frequencies = frequencies(x.terms, x.old, counts, totals)
+		x.counts = countChanges(x.terms, x.old, counts, &totals)
+	}
+
+	// Score, and find the persons that can matter: a person whose records are all NO MATCH cannot change the plan,
+	// so it is neither locked nor read.
+	n := len(rs)
+	touched := map[string]bool{}
+	for j, x := range rs {
+		x.outs = make([]match.Outcome, len(x.cands), len(x.cands)+1)
+		x.involved = make([]string, 0, len(x.links)+len(x.unlinks)+1)
+		for k := range x.cands {
+			x.outs[k] = r.model.Decide(match.Compare(&x.f, &x.cands[k].features))
+			if x.outs[k].Decision != match.NoMatch {
+				x.involved = append(x.involved, x.cands[k].person)
+			}
+		}
+		x.involved = append(append(x.involved, x.links...), x.unlinks...)
+		if x.existing != "" {
+			x.involved = append(x.involved, x.existing)
+		}
+		if j > 0 && x.sees(touched, nil) {
+			n = j
+			break
+		}
+		for _, id := range x.involved {
+			touched[id] = true
+		}
+	}
+	rs = rs[:n]
+	if err := r.lockGroup(ctx, tx, rs); err != nil {
+		return 0, err
+	}
+	// Merges committed meanwhile may have moved persons onto one another.
+	clear(touched)
+	for j, x := range rs {
+		if j > 0 && x.sees(touched, x.st) {
+			n = j
+			break
+		}
+		for _, id := range x.lockIDs {
+			touched[id] = true
+		}
+		for _, id := range x.involved {
+			touched[id] = true
+		}
+	}
+	rs = rs[:n]
+
+	w := &pgx.Batch{}
+	var keys keyRows
+	var cc countChange
+	for _, x := range rs {
+		if err := r.planRecord(ctx, tx, x); err != nil {
+			return 0, fmt.Errorf("resolving %s: %w", x.self, err)
+		}
+		if err := r.queueWrites(w, x); err != nil {
+			return 0, err
+		}
+		keys.add(x)
+		cc = cc.merge(x.counts)
+	}
+	w.Queue(`INSERT INTO blocking_keys (hash, kind, source, local_id)
+		SELECT * FROM unnest($1::bigint[], $2::int2[], $3::text[], $4::text[])`, keys.hashes, keys.kinds, keys.sources, keys.localIDs)
+	cc.queue(w, tx.Conn().PgConn().PID())
+	if err := tx.SendBatch(ctx, w).Close(); err != nil {
+		if len(rs) == 1 {
+			return 0, fmt.Errorf("resolving %s: writing: %w", rs[0].self, err)
+		}
+		return 0, fmt.Errorf("resolving %s and %d more: writing: %w", rs[0].self, len(rs)-1, err)
+	}
+
+	now := r.now()
+	var msgs []eventMessage
+	for _, x := range rs {
+		msgs = append(msgs, x.events()...)
+	}
+	if err := r.publish(ctx, tx, now, msgs); err != nil {
+		return 0, fmt.Errorf("resolving %s: %w", rs[0].self, err)
+	}
+	return n, nil
+}
+
+// sees reports whether the resolution of x reads or changes any of the persons touched, before its persons are
+// locked (st nil) or after, with their redirects followed.
+func (x *resolution) sees(touched map[string]bool, st *personState) bool {
+	check := func(id string) bool {
+		if id == "" {
+			return false
+		}
+		if touched[id] {
+			return true
+		}
+		return st != nil && touched[st.final(id)]
+	}
+	for _, c := range x.cands {
+		if check(c.person) {
+			return true
+		}
+	}
+	for _, id := range x.involved {
+		if check(id) {
+			return true
+		}
+	}
+	if st != nil {
+		if check(st.current) {
+			return true
+		}
+		for _, id := range x.lockIDs {
+			if check(id) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readGroup takes the advisory locks of the records rs, then reads each record's state, its candidates and its
+// manual decisions, and the counts of their names and the totals, in one round trip.
+func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, counts map[uint64]int64, totals *[match.NumTerms]match.TermTotals) error {
+	var locks []uint64
+	var terms []uint64
+	for _, x := range rs {
+		locks = append(locks, x.locks...)
+		terms = append(terms, x.terms[:]...)
+	}
+	slices.Sort(terms)
+	terms = slices.Compact(terms)
+	hi, lo := splitLocks(locks)
+	srcs, lids := make([]string, len(rs)), make([]string, len(rs))
+	for i, x := range rs {
+		x.reset()
+		srcs[i], lids[i] = x.self.Source, x.self.LocalID
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo)
+	b.Queue(recordsSQL, srcs, lids)
+	b.Queue(constraintsSQL, srcs, lids)
+	for _, x := range rs {
+		b.Queue(candidatesSQL, x.probes, x.self.Source, x.self.LocalID, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
+	}
+	b.Queue(countsAndTotalsSQL, termArgs(terms))
+	br := tx.SendBatch(ctx, b)
+	failed := rs[0].self
+	err := func() error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("taking locks: %w", err)
+		}
+		rows, err := br.Query()
+		if err != nil {
+			return fmt.Errorf("reading records: %w", err)
+		}
+		var ord int32
+		var person string
+		var fb []byte
+		if _, err := pgx.ForEachRow(rows, []any{&ord, &person, &fb}, func() error {
+			x := rs[ord-1]
+			x.existing, x.existingFeatures = person, slices.Clone(fb)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("reading records: %w", err)
+		}
+		rows, err = br.Query()
+		if err != nil {
+			return fmt.Errorf("reading manual decisions: %w", err)
+		}
+		var kind string
+		if _, err := pgx.ForEachRow(rows, []any{&ord, &kind, &person}, func() error {
+			x := rs[ord-1]
+			if kind == "link" {
+				x.links = append(x.links, person)
+			} else {
+				x.unlinks = append(x.unlinks, person)
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("reading manual decisions: %w", err)
+		}
+		for _, x := range rs {
+			failed = x.self
+			if err := x.readCandidates(br); err != nil {
+				return err
+			}
+		}
+		failed = rs[0].self
+		if err := readCountsAndTotals(br, counts, totals); err != nil {
+			return err
+		}
+		return br.Close()
+	}()
+	if err != nil {
+		br.Close()
+		return fmt.Errorf("resolving %s: %w", failed, err)
+	}
+
+	// The counts of the names a record resolved before had, when they are not among those read.
+	var missing []uint64
+	for _, x := range rs {
+		if x.existing == "" {
+			continue
+		}
+		var of match.Features
+		if err := decodeFeatures(x.existingFeatures, &of); err != nil {
+			return fmt.Errorf("resolving %s: record: %w", x.self, err)
+		}
+		x.old = match.TermHashes(&of)
+		for _, h := range x.old {
+			if _, ok := counts[h]; h != 0 && !ok && !slices.Contains(missing, h) {
+				missing = append(missing, h)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		rows, err := tx.Query(ctx, countsSQL, termArgs(missing))
+		if err == nil {
+			err = collectCounts(rows, counts)
+		}
+		if err != nil {
+			return fmt.Errorf("resolving %s: %w", rs[0].self, err)
+		}
+	}
+	return nil
+}
+
+// reset forgets what was read about x: a record left to a next group is read again.
+func (x *resolution) reset() {
+	x.existing, x.existingFeatures, x.old = "", nil, [match.NumTerms]uint64{}
+	x.cands, x.skipped, x.links, x.unlinks = x.cands[:0], x.skipped[:0], x.links[:0], x.unlinks[:0]
+	x.lockIDs, x.st = nil, nil
+}
+
+// readCandidates reads the result of x's candidatesSQL in readGroup's batch.
+func (x *resolution) readCandidates(br pgx.BatchResults) error {
+	rows, err := br.Query()
+	if err != nil {
+		return fmt.Errorf("reading candidates: %w", err)
+	}
+	var big pgtype.Int8
+	var size pgtype.Int8
+	var src, lid, pid pgtype.Text
+	var fb []byte
+	_, err = pgx.ForEachRow(rows, []any{&big, &size, &src, &lid, &pid, &fb}, func() error {
+		if big.Valid {
+			x.skipped = append(x.skipped, SkippedBlock{Kind: kindOf(x.keys, uint64(big.Int64)), Size: int(size.Int64)})
+			return nil
+		}
+		c := candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String}
+		if err := decodeFeatures(fb, &c.features); err != nil {
+			return fmt.Errorf("record %s: %w", c.ref, err)
+		}
+		x.cands = append(x.cands, c)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reading candidates: %w", err)
+	}
+	slices.SortFunc(x.skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
+	return nil
+}
+
+// lockGroup locks the rows of the persons the records rs involve, in id order, and reads for each record their BSN
+// key hashes, their complete birth dates and the other records of the record's person. A merge that committed
+// after the candidates were read moved them: the persons it merged away are followed to the winner, which is locked
+// in a next round.
+func (r *Resolver) lockGroup(ctx context.Context, tx pgx.Tx, rs []*resolution) error {
+	redirect := map[string]string{}
+	var pending []*resolution
+	for _, x := range rs {
+		x.st = &personState{redirect: redirect, bsns: map[string][]uint64{}, births: map[string][]int32{}}
+		if len(x.involved) > 0 {
+			x.lockIDs = uniqueSorted(x.involved)
+			pending = append(pending, x)
+		}
+	}
+	for round := 0; len(pending) > 0; round++ {
+		if round > 3 {
+			return fmt.Errorf("resolving %s: locking persons: merges keep moving them", pending[0].self)
+		}
+		var ids, pids []string
+		var ords []int32
+		srcs, lids := make([]string, len(pending)), make([]string, len(pending))
+		for i, x := range pending {
+			ids = append(ids, x.lockIDs...)
+			for _, id := range x.lockIDs {
+				ords, pids = append(ords, int32(i+1)), append(pids, id)
+			}
+			srcs[i], lids[i] = x.self.Source, x.self.LocalID
+			st := x.st
+			clear(st.bsns)
+			clear(st.births)
+			st.own, st.current = st.own[:0], ""
+		}
+		ids = uniqueSorted(ids)
+		b := &pgx.Batch{}
+		b.Queue(`SELECT id, coalesce(merged_into, '') FROM persons WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
+		b.Queue(ownRecordsSQL, srcs, lids, r.cfg.MaxBlock)
+		b.Queue(personsRecordsSQL, ords, pids, srcs, lids)
+		br := tx.SendBatch(ctx, b)
+		err := func() error {
+			rows, err := br.Query()
+			if err != nil {
+				return err
+			}
+			var id, into string
+			if _, err := pgx.ForEachRow(rows, []any{&id, &into}, func() error {
+				if into != "" {
+					redirect[id] = into
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if err := readOwnRecords(br, pending); err != nil {
+				return err
+			}
+			return readPersonsRecords(br, pending)
+		}()
+		if err == nil {
+			err = br.Close()
+		}
+		if err != nil {
+			br.Close()
+			return fmt.Errorf("resolving %s: locking persons: %w", pending[0].self, err)
+		}
+		var next []*resolution
+		for _, x := range pending {
+			var more []string
+			for _, id := range x.lockIDs {
+				if into, ok := redirect[id]; ok && !slices.Contains(x.lockIDs, into) && !slices.Contains(more, into) {
+					more = append(more, into)
+				}
+			}
+			if x.st.current != "" && !slices.Contains(x.lockIDs, x.st.current) && !slices.Contains(more, x.st.current) {
+				more = append(more, x.st.current)
+			}
+			if len(more) > 0 {
+				x.lockIDs = uniqueSorted(append(x.lockIDs, more...))
+				next = append(next, x)
+			}
+		}
+		pending = next
+	}
+	return nil
+}
+
+// ownRecordsSQL reads the person of each record ($1, $2), numbered by its place in the arrays, and the other records
+// of that person, at most $3 in (source, local id) order; a record alone in its person comes with nulls.
+const ownRecordsSQL = `SELECT u.ord::int4, s.person_id, o.source, o.local_id, o.features
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(source, local_id, ord)
+JOIN person_records s ON s.source = u.source AND s.local_id = u.local_id
+LEFT JOIN LATERAL (
+    SELECT r.source, r.local_id, r.features FROM person_records r
+    WHERE r.person_id = s.person_id AND NOT (r.source = u.source AND r.local_id = u.local_id)
+    ORDER BY r.source, r.local_id LIMIT $3) o ON true
+ORDER BY u.ord, o.source, o.local_id`
+
+// personsRecordsSQL reads the records of the persons $2, each involved in the resolution of the record numbered
+// $1 in the arrays $3, $4, that record left out.
+const personsRecordsSQL = `SELECT u.ord, r.person_id, r.features
+FROM unnest($1::int4[], $2::text[]) AS u(ord, person_id)
+JOIN person_records r ON r.person_id = u.person_id
+WHERE NOT (r.source = ($3::text[])[u.ord] AND r.local_id = ($4::text[])[u.ord])`
+
+// readOwnRecords reads the result of ownRecordsSQL for the records rs: their persons now and their persons' other
+// records.
+func readOwnRecords(br pgx.BatchResults, rs []*resolution) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	var ord int32
+	var person string
+	var src, lid pgtype.Text
+	var fb []byte
+	_, err = pgx.ForEachRow(rows, []any{&ord, &person, &src, &lid, &fb}, func() error {
+		st := rs[ord-1].st
+		st.current = person
+		if !src.Valid {
+			return nil
+		}
+		c := candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: person}
+		if err := decodeFeatures(fb, &c.features); err != nil {
+			return fmt.Errorf("record %s: %w", c.ref, err)
+		}
+		st.own = append(st.own, c)
+		return nil
+	})
+	return err
+}
+
+// readPersonsRecords reads the result of personsRecordsSQL for the records rs: the BSN key hashes and complete birth
+// dates of the persons each involves.
+func readPersonsRecords(br pgx.BatchResults, rs []*resolution) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	var ord int32
+	var id string
+	var fb []byte
+	var f match.Features
+	keys := make([]match.Key, 0, 32)
+	_, err = pgx.ForEachRow(rows, []any{&ord, &id, &fb}, func() error {
+		st := rs[ord-1].st
+		if err := decodeFeatures(fb, &f); err != nil {
+			return fmt.Errorf("a record of person %s: %w", id, err)
+		}
+		// The record's BSN key, as it is stored under it (match.Keys), and its complete birth date.
+		keys = match.AppendKeys(keys[:0], &f)
+		for _, k := range keys {
+			if k.Kind == match.KeyBSN && !slices.Contains(st.bsns[id], k.Hash) {
+				st.bsns[id] = append(st.bsns[id], k.Hash)
+			}
+		}
+		st.births[id] = addBirths(st.births[id], match.CompleteBirth(f.Birth))
+		return nil
+	})
+	return err
+}
+
+// keyRows are the blocking keys of a group's records, as columns.
+type keyRows struct {
+	hashes            []int64
+	kinds             []int16
+	sources, localIDs []string
+}
+
+func (k *keyRows) add(x *resolution) {
+	k.hashes, k.kinds = append(k.hashes, x.hashes...), append(k.kinds, x.kinds...)
+	for range x.hashes {
+		k.sources, k.localIDs = append(k.sources, x.self.Source), append(k.localIDs, x.self.LocalID)
+	}
+}

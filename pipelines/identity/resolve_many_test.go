@@ -1,0 +1,156 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+)
+
+// TestResolveManyMatchesOneByOne resolves the same records one by one and by ResolveMany in chunks (a chunk per
+// transaction, records of one person and records seen again among them): every person id, decision, evidence,
+// review item, event and name count must be the same, as must the results returned.
+func TestResolveManyMatchesOneByOne(t *testing.T) {
+	data := dedupRecords(11, 1200)
+	recs := data.records
+	// Some records come again with their data, some with another record's data: resolved again, they keep or
+	// change their person.
+	for i := 0; i < 300; i += 7 {
+		again := recs[i*3%len(recs)]
+		if i%2 == 0 {
+			again = recs[(i*3+11)%len(recs)]
+			again.Provenance = recs[i*3%len(recs)].Provenance
+		}
+		recs = append(recs, again)
+	}
+	ctx := context.Background()
+
+	one := newIndexWith(t, Config{})
+	var want []Result
+	for _, p := range recs {
+		want = append(want, resolve(t, one, p))
+	}
+
+	for _, chunk := range []int{5, 64} {
+		t.Run(fmt.Sprintf("chunks of %d", chunk), func(t *testing.T) {
+			many := newIndexWith(t, Config{})
+			var got []Result
+			for start := 0; start < len(recs); start += chunk {
+				part := recs[start:min(start+chunk, len(recs))]
+				if err := pgx.BeginFunc(ctx, many.pool, func(tx pgx.Tx) error {
+					res, err := many.ResolveMany(ctx, tx, part)
+					got = append(got, res...)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d results, want %d", len(got), len(want))
+			}
+			for i := range want {
+				if !sameResult(got[i], want[i]) {
+					t.Errorf("record %d (%s/%s): result %+v, one by one %+v", i, recs[i].Provenance.Source,
+						recs[i].Provenance.LocalID, got[i], want[i])
+				}
+			}
+			for _, q := range []string{
+				`SELECT source || '/' || local_id, person_id || ' ' || decision || ' ' || score FROM person_records`,
+				`SELECT id, coalesce(merged_into, '') FROM persons`,
+				`SELECT id::text, source || '/' || local_id || ' ' || person_id || ' ' || decision || ' ' || evidence::text FROM decisions`,
+				`SELECT source_a || '/' || local_id_a || ' ' || source_b || '/' || local_id_b, reason || ' ' || score FROM review_queue`,
+				`SELECT hash::text, sum(count)::text FROM name_frequencies GROUP BY hash HAVING sum(count) <> 0`,
+				`SELECT term::text, sum(records) || ' ' || sum(squares) FROM name_frequency_totals GROUP BY term`,
+				`SELECT id::text, message_id FROM outbox`,
+				`SELECT source || '/' || local_id || ' ' || hash, kind::text FROM blocking_keys`,
+			} {
+				a, b := table(t, one.pool, q), table(t, many.pool, q)
+				if !maps.Equal(a, b) {
+					differ := 0
+					for k, v := range a {
+						if b[k] != v {
+							if differ == 0 {
+								t.Logf("%s:\n one by one %s\n many       %s", k, v, b[k])
+							}
+							differ++
+						}
+					}
+					t.Errorf("%s: %d rows one by one, %d by ResolveMany, %d differ", q, len(a), len(b), differ)
+				}
+			}
+		})
+	}
+}
+
+func sameResult(a, b Result) bool {
+	return a.PersonID == b.PersonID && a.Decision == b.Decision && a.Score == b.Score && slices.Equal(a.Merged, b.Merged) &&
+		a.Created == b.Created && a.Reviews == b.Reviews
+}
+
+// table returns the rows of a query of two text columns as a map from the first to the second.
+func table(t *testing.T, pool *pgxpool.Pool, q string) map[string]string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	var k, v string
+	if _, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error { out[k] = v; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestResolveManyGroups checks that records that cannot see one another share their round trips, and that one
+// that can is resolved after the earlier one is written: a record and its duplicate in one call make one person.
+func TestResolveManyGroups(t *testing.T) {
+	data := dedupRecords(5, 40)
+	var firsts []canonical.Person
+	seen := map[string]bool{}
+	for _, p := range data.records {
+		ref := RecordRef{Source: p.Provenance.Source, LocalID: p.Provenance.LocalID}
+		if e := data.truth[ref]; !seen[e] {
+			seen[e] = true
+			firsts = append(firsts, p)
+		}
+	}
+	r := newIndexWith(t, Config{})
+	rs := make([]*resolution, len(firsts))
+	for i, p := range firsts {
+		x, err := r.prepare(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs[i] = x
+	}
+	if n := keyIndependent(rs); n < 2 {
+		t.Errorf("records of %d different persons: the first %d share their round trips, want more", len(rs), n)
+	}
+	dup := firsts[0]
+	dup.Provenance = canonical.Provenance{Source: "again", LocalID: "1"}
+	x, err := r.prepare(dup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := keyIndependent([]*resolution{rs[0], x}); n != 1 {
+		t.Errorf("a record and its duplicate: %d share their round trips, want 1", n)
+	}
+	ctx := context.Background()
+	var res []Result
+	if err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+		res, err = r.ResolveMany(ctx, tx, []canonical.Person{firsts[0], firsts[1], dup})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !res[0].Created || res[2].Created || res[2].PersonID != res[0].PersonID || res[1].PersonID == res[0].PersonID {
+		t.Errorf("results %+v: want the first two records created apart and the duplicate linked to the first", res)
+	}
+}
