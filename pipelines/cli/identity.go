@@ -287,13 +287,14 @@ func runIdentityReindex(ctx context.Context, env *Env, args []string) error {
 // stored. Records are decoded in parallel, a chunk at a time.
 func storedPersons(ctx context.Context, pool *pgxpool.Pool, sources []string) func(yield func(canonical.Person, error) bool) {
 	return func(yield func(canonical.Person, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
 		rows, err := pool.Query(ctx, `SELECT record FROM source_records WHERE $1::text[] IS NULL OR source = ANY($1)
 			ORDER BY updated_at, source, local_id`, sources)
 		if err != nil {
 			yield(canonical.Person{}, err)
 			return
 		}
-		defer rows.Close()
 		type doc struct {
 			raw     []byte
 			persons []canonical.Person
@@ -301,8 +302,7 @@ func storedPersons(ctx context.Context, pool *pgxpool.Pool, sources []string) fu
 		}
 		const chunk = 4096
 		workers := runtime.NumCPU()
-		docs := make([]doc, 0, chunk)
-		decode := func() {
+		decode := func(docs []doc) {
 			var wg sync.WaitGroup
 			for w := range workers {
 				wg.Add(1)
@@ -319,34 +319,62 @@ func storedPersons(ctx context.Context, pool *pgxpool.Pool, sources []string) fu
 			}
 			wg.Wait()
 		}
-		flush := func() bool {
-			decode()
-			for _, d := range docs {
-				if d.err != nil {
-					yield(canonical.Person{}, d.err)
+		// A reader fetches and decodes the next chunk while the caller takes the persons of this one.
+		type decoded struct {
+			docs []doc
+			err  error
+		}
+		ready := make(chan decoded, 1)
+		go func() {
+			defer close(ready)
+			defer rows.Close()
+			send := func(d decoded) bool {
+				select {
+				case ready <- d:
+					return true
+				case <-ctx.Done():
 					return false
 				}
-				for _, p := range d.persons {
+			}
+			docs := make([]doc, 0, chunk)
+			for rows.Next() {
+				// The raw bytes are only valid until the next row: keep a copy.
+				docs = append(docs, doc{raw: slices.Clone(rows.RawValues()[0])})
+				if len(docs) == chunk {
+					decode(docs)
+					if !send(decoded{docs: docs}) {
+						return
+					}
+					docs = make([]doc, 0, chunk)
+				}
+			}
+			if err := rows.Err(); err != nil {
+				send(decoded{err: err})
+				return
+			}
+			decode(docs)
+			send(decoded{docs: docs})
+		}()
+		for d := range ready {
+			if d.err != nil {
+				yield(canonical.Person{}, d.err)
+				return
+			}
+			for _, doc := range d.docs {
+				if doc.err != nil {
+					yield(canonical.Person{}, doc.err)
+					return
+				}
+				for _, p := range doc.persons {
 					if !yield(p, nil) {
-						return false
+						return
 					}
 				}
 			}
-			docs = docs[:0]
-			return true
 		}
-		for rows.Next() {
-			// The raw bytes are only valid until the next row: keep a copy.
-			docs = append(docs, doc{raw: slices.Clone(rows.RawValues()[0])})
-			if len(docs) == chunk && !flush() {
-				return
-			}
+		if err := ctx.Err(); err != nil {
+			yield(canonical.Person{}, err) // the reader stopped short
 		}
-		if err := rows.Err(); err != nil {
-			yield(canonical.Person{}, err)
-			return
-		}
-		flush()
 	}
 }
 

@@ -51,8 +51,8 @@ type BackfillStats struct {
 
 // Backfill fills an empty index with persons in one go: it loads them (COPY into a staging table), blocks and
 // scores them in memory with Workers goroutines, clusters them, and writes persons, records, keys, decisions, review
-// items and PersonCreated events in one transaction, with COPY. A record that appears twice (same source and local
-// id) is indexed once, with its last data, at the place of its first appearance.
+// items and PersonCreated events with COPY, over several connections at once. A record that appears twice (same
+// source and local id) is indexed once, with its last data, at the place of its first appearance.
 //
 // It decides as incremental resolution of the records one by one in their order would: each record is compared
 // with the earlier records sharing a blocking key (under the same block-size cap), and planned by the same rules
@@ -60,8 +60,12 @@ type BackfillStats struct {
 // persons merged along the way get no id of their own: a backfill publishes only the persons that remain. It fails
 // with ErrIndexNotEmpty when the index holds records.
 //
-// Nothing else may resolve records meanwhile: the write transaction builds the tables' secondary indexes anew
-// and holds them locked until it commits; a failed backfill leaves the index empty.
+// Nothing else may resolve records meanwhile: the write drops the tables' secondary indexes and builds them anew.
+// While it writes, a marker row (table identity_backfill) and a session lock say so; the events, the name counts
+// and the removal of the marker commit last, together. A failed backfill takes away what it wrote; one that
+// crashed leaves the marker, and the next start (RecoverBackfill, which EnsureScheme and Backfill call) takes its
+// rows away, so the index is empty again and the backfill can run anew. Another backfill fails with
+// ErrBackfillRunning.
 func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Person, error], opts BackfillOptions) (BackfillStats, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
@@ -76,6 +80,14 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 		return stats, fmt.Errorf("backfill: %w", err)
 	}
 	defer conn.Release()
+	unlock, err := lockBackfill(ctx, conn.Conn())
+	if err != nil {
+		return stats, fmt.Errorf("backfill: %w", err)
+	}
+	defer unlock()
+	if _, err := recoverBackfill(ctx, conn.Conn()); err != nil {
+		return stats, fmt.Errorf("backfill: %w", err)
+	}
 	var nonEmpty bool
 	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM person_records)`).Scan(&nonEmpty); err != nil {
 		return stats, fmt.Errorf("backfill: %w", err)
@@ -96,8 +108,8 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	start := time.Now()
 	b := &backfill{r: r, opts: opts, index: map[RecordRef]int32{}, ruleNames: []match.Rule{match.RuleNone}}
 	src := b.loader(ctx, persons)
+	defer src.stop()
 	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"identity_backfill_staging"}, []string{"ord", "person", "features"}, src); err != nil {
-		src.stop()
 		return stats, fmt.Errorf("backfill: loading: %w", err)
 	}
 	if src.err != nil {
@@ -121,13 +133,7 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	progress("cluster", time.Since(start))
 
 	start = time.Now()
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if err := b.write(ctx, tx); err != nil {
-			return err
-		}
-		return b.writeFrequencies(ctx, tx)
-	})
-	if err != nil {
+	if err := b.write(ctx, conn.Conn()); err != nil {
 		return stats, fmt.Errorf("backfill: writing: %w", err)
 	}
 	progress("write", time.Since(start))
@@ -206,19 +212,19 @@ type batchReview struct {
 	reason string
 }
 
-// loadSource is the COPY source of the load: it reads persons, prepares them in parallel chunks and yields the
-// staging rows.
+// loadSource is the COPY source of the load: a reader takes persons and prepares them in parallel chunks, one chunk
+// ahead of the COPY, which takes the staging rows.
 type loadSource struct {
 	b      *backfill
-	next   func() (canonical.Person, error, bool)
-	stop   func()
+	chunks chan loadChunk
+	done   chan struct{}
+	once   sync.Once
 	chunk  []loaded
 	pos    int
 	ord    int
 	err    error
 	ctx    context.Context
 	row    []any
-	chunkN int
 }
 
 type loaded struct {
@@ -228,43 +234,84 @@ type loaded struct {
 	err   error
 }
 
-func (b *backfill) loader(ctx context.Context, persons iter.Seq2[canonical.Person, error]) *loadSource {
-	next, stop := iter.Pull2(persons)
-	return &loadSource{b: b, next: next, stop: stop, ctx: ctx, row: make([]any, 3), chunkN: 2048}
+// loadChunk is a chunk of prepared persons, or the error that ended the reading.
+type loadChunk struct {
+	persons []loaded
+	err     error
 }
 
-// fill reads the next chunk of persons and prepares it with the workers.
-func (s *loadSource) fill() bool {
-	s.chunk, s.pos = s.chunk[:0], 0
-	for len(s.chunk) < s.chunkN {
-		p, err, ok := s.next()
-		if !ok {
-			break
-		}
-		if err != nil {
-			s.err = err
+func (b *backfill) loader(ctx context.Context, persons iter.Seq2[canonical.Person, error]) *loadSource {
+	s := &loadSource{b: b, ctx: ctx, row: make([]any, 3), chunks: make(chan loadChunk, 1), done: make(chan struct{})}
+	go s.read(persons, 2048)
+	return s
+}
+
+// stop ends the reader early.
+func (s *loadSource) stop() { s.once.Do(func() { close(s.done) }) }
+
+// read reads persons, prepares them with the workers a chunk at a time and hands the chunks on.
+func (s *loadSource) read(persons iter.Seq2[canonical.Person, error], size int) {
+	defer close(s.chunks)
+	send := func(c loadChunk) bool {
+		select {
+		case s.chunks <- c:
+			return true
+		case <-s.done:
 			return false
 		}
-		s.chunk = append(s.chunk, loaded{p: p})
 	}
-	if len(s.chunk) == 0 {
+	chunk := make([]loaded, 0, size)
+	flush := func() bool {
+		var wg sync.WaitGroup
+		w := s.b.opts.Workers
+		for k := range w {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := k; i < len(chunk); i += w {
+					l := &chunk[i]
+					l.json, l.err = json.Marshal(l.p)
+					l.feats = match.Prepare(l.p)
+				}
+			}()
+		}
+		wg.Wait()
+		ok := send(loadChunk{persons: chunk})
+		chunk = make([]loaded, 0, size)
+		return ok
+	}
+	for p, err := range persons {
+		if err != nil {
+			send(loadChunk{err: err})
+			return
+		}
+		chunk = append(chunk, loaded{p: p})
+		if len(chunk) == size && !flush() {
+			return
+		}
+	}
+	if len(chunk) > 0 {
+		flush()
+	}
+}
+
+// fill takes the next prepared chunk.
+func (s *loadSource) fill() bool {
+	select {
+	case c, ok := <-s.chunks:
+		if !ok {
+			return false
+		}
+		if c.err != nil {
+			s.err = c.err
+			return false
+		}
+		s.chunk, s.pos = c.persons, 0
+		return len(s.chunk) > 0
+	case <-s.ctx.Done():
+		s.err = s.ctx.Err()
 		return false
 	}
-	var wg sync.WaitGroup
-	w := s.b.opts.Workers
-	for k := range w {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := k; i < len(s.chunk); i += w {
-				l := &s.chunk[i]
-				l.json, l.err = json.Marshal(l.p)
-				l.feats = match.Prepare(l.p)
-			}
-		}()
-	}
-	wg.Wait()
-	return true
 }
 
 func (s *loadSource) Next() bool {
@@ -626,104 +673,6 @@ func (b *backfill) cluster() {
 	}
 }
 
-// write stores the result in tx.
-func (b *backfill) write(ctx context.Context, tx pgx.Tx) error {
-	start := time.Now()
-	lap := func(phase string) {
-		if b.opts.Progress != nil {
-			b.opts.Progress("write-"+phase, time.Since(start))
-		}
-		start = time.Now()
-	}
-	// The tables are empty: loading them without their secondary indexes and building those at the end is
-	// several times faster than maintaining them row by row.
-	if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'; `+dropIndexesSQL); err != nil {
-		return fmt.Errorf("dropping indexes for the load: %w", err)
-	}
-	rows, err := tx.Query(ctx, `SELECT 'P' || lpad(nextval('person_id_seq')::text, 10, '0') FROM generate_series(1, $1)`, b.persons)
-	if err != nil {
-		return fmt.Errorf("minting persons: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return fmt.Errorf("minting persons: %w", err)
-	}
-	slices.Sort(ids)
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"persons"}, []string{"id"}, pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
-		return []any{ids[i]}, nil
-	})); err != nil {
-		return fmt.Errorf("writing persons: %w", err)
-	}
-
-	lap("persons")
-	// The staging rows to keep: the last of each record.
-	n := len(b.refs)
-	ord := b.lastOrd
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"identity_backfill_assign"}, []string{"ord", "source", "local_id", "person_id", "decision", "score"},
-		pgx.CopyFromSlice(n, func(j int) ([]any, error) {
-			p := b.plans[j]
-			return []any{ord[j], b.refs[j].Source, b.refs[j].LocalID, ids[b.person[j]], p.decision.String(), p.score}, nil
-		})); err != nil {
-		return fmt.Errorf("writing assignments: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO person_records (source, local_id, person_id, features, person, decision, score)
-		SELECT a.source, a.local_id, a.person_id, s.features, s.person, a.decision, a.score
-		FROM identity_backfill_assign a JOIN identity_backfill_staging s ON s.ord = a.ord`); err != nil {
-		return fmt.Errorf("writing records: %w", err)
-	}
-	lap("records")
-	// The stored keys: what later records find these by.
-	slot, j := 0, 0
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "source", "local_id"},
-		pgx.CopyFromFunc(func() ([]any, error) {
-			for slot < len(b.keys) && !b.keys[slot].Stored() {
-				slot++
-			}
-			if slot >= len(b.keys) {
-				return nil, nil
-			}
-			for int32(slot) >= b.keyOff[j+1] {
-				j++
-			}
-			k := b.keys[slot]
-			slot++
-			return []any{int64(k.Hash), int16(k.Kind), b.refs[j].Source, b.refs[j].LocalID}, nil
-		})); err != nil {
-		return fmt.Errorf("writing blocking keys: %w", err)
-	}
-	lap("keys")
-	evs := &evidenceSource{b: b, ids: ids}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"decisions"}, []string{"source", "local_id", "person_id", "decision", "score", "evidence"},
-		evs); err != nil {
-		return fmt.Errorf("writing decisions: %w", err)
-	}
-	lap("decisions")
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"review_queue"}, []string{"source_a", "local_id_a", "source_b", "local_id_b", "score", "evidence", "reason"},
-		pgx.CopyFromSlice(len(b.reviews), func(k int) ([]any, error) {
-			rv := b.reviews[k]
-			x, y := orderPair(b.refs[rv.a], b.refs[rv.b])
-			ev, err := json.Marshal(ComparisonEvidence{Record: b.refs[rv.b], Decision: rv.out.Decision, Score: round3(rv.out.Score),
-				Rule: rv.out.Rule, PersonRule: rv.rule,
-				Attributes: b.r.model.Evidence(match.Compare(&b.feats[rv.a], &b.feats[rv.b])).Attributes})
-			if err != nil {
-				return nil, err
-			}
-			return []any{x.Source, x.LocalID, y.Source, y.LocalID, rv.out.Score, ev, rv.reason}, nil
-		})); err != nil {
-		return fmt.Errorf("writing review items: %w", err)
-	}
-	lap("reviews")
-	if err := b.events(ctx, tx, ids); err != nil {
-		return err
-	}
-	lap("events")
-	if _, err := tx.Exec(ctx, createIndexesSQL); err != nil {
-		return fmt.Errorf("building indexes: %w", err)
-	}
-	lap("indexes")
-	return setScheme(ctx, tx)
-}
-
 // events adds the PersonCreated events of the persons to the outbox, unless the options skip them.
 func (b *backfill) events(ctx context.Context, tx pgx.Tx, ids []string) error {
 	if b.opts.SkipEvents {
@@ -751,14 +700,9 @@ func (b *backfill) events(ctx context.Context, tx pgx.Tx, ids []string) error {
 const blockingIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id);
 CREATE INDEX blocking_keys_record ON blocking_keys (source, local_id)`
 
-// dropIndexesSQL and createIndexesSQL drop and build the secondary indexes of the index tables, as
-// store/migrations/0004_person_index.sql defines them.
-const (
-	dropIndexesSQL   = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, decisions_record`
-	createIndexesSQL = blockingIndexesSQL + `;
-CREATE INDEX person_records_person ON person_records (person_id);
-CREATE INDEX decisions_record ON decisions (source, local_id, id)`
-)
+// dropIndexesSQL drops the secondary indexes of the index tables that a backfill builds anew, as
+// store/migrations/0004_person_index.sql defines them (see also createMissingIndexesSQL).
+const dropIndexesSQL = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, decisions_record`
 
 // evidenceSource is the COPY source of the decisions: it encodes their evidence in parallel chunks.
 type evidenceSource struct {

@@ -299,3 +299,96 @@ func TestNamesBlocksAreAsymmetric(t *testing.T) {
 		})
 	}
 }
+
+// TestBackfillCrashIsRecovered stops a backfill as a crash would, after every table but the events is written: the
+// marker and the partial rows stay. The next start takes them away and rebuilds the dropped indexes, and the backfill
+// run again decides as one that never crashed.
+func TestBackfillCrashIsRecovered(t *testing.T) {
+	ctx := context.Background()
+	data := dedupRecords(7, 400)
+	clean := newIndexWith(t, Config{})
+	if _, err := clean.Backfill(ctx, seq(data.records), BackfillOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := takeSnapshot(t, clean)
+
+	r := newIndexWith(t, Config{})
+	backfillCrash = func() bool { return true }
+	_, err := r.Backfill(ctx, seq(data.records), BackfillOptions{})
+	backfillCrash = nil
+	if !errors.Is(err, errCrashed) {
+		t.Fatalf("backfill: %v, want the crash", err)
+	}
+	const indexes = `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'blocking_keys_record', 'person_records_person', 'decisions_record')`
+	const constraints = `SELECT count(*) FROM pg_constraint WHERE conname IN ('person_records_pkey', 'person_records_person_id_fkey')`
+	if n := count(t, r.pool, `SELECT count(*) FROM identity_backfill`); n != 1 {
+		t.Fatalf("%d backfill markers after the crash, want 1", n)
+	}
+	if n := count(t, r.pool, `SELECT count(*) FROM person_records`); n != len(data.records) {
+		t.Errorf("%d records after the crash, want the %d written before it", n, len(data.records))
+	}
+	if n := len(outboxEvents(t, r.pool, TypePersonCreated)); n != 0 {
+		t.Errorf("%d PersonCreated events of a crashed backfill, want none", n)
+	}
+
+	// While the session lock is held, the marker is of a backfill that is writing: nothing is taken away.
+	held, err := r.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := held.Exec(ctx, `SELECT pg_advisory_lock($1)`, backfillLockKey); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.EnsureScheme(ctx, nil); !errors.Is(err, ErrBackfillRunning) {
+		t.Errorf("start during a backfill: %v, want ErrBackfillRunning", err)
+	}
+	if _, err := r.Backfill(ctx, seq(data.records), BackfillOptions{}); !errors.Is(err, ErrBackfillRunning) {
+		t.Errorf("second backfill: %v, want ErrBackfillRunning", err)
+	}
+	if _, err := held.Exec(ctx, `SELECT pg_advisory_unlock($1)`, backfillLockKey); err != nil {
+		t.Fatal(err)
+	}
+	held.Release()
+
+	if _, _, err := r.EnsureScheme(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`SELECT count(*) FROM identity_backfill`, `SELECT count(*) FROM person_records`,
+		`SELECT count(*) FROM blocking_keys`, `SELECT count(*) FROM persons`, `SELECT count(*) FROM decisions`, `SELECT count(*) FROM review_queue`} {
+		if n := count(t, r.pool, q); n != 0 {
+			t.Errorf("after the recovery %s = %d, want 0", q, n)
+		}
+	}
+	if n := count(t, r.pool, indexes); n != 4 {
+		t.Errorf("%d of the 4 secondary indexes after the recovery", n)
+	}
+	if n := count(t, r.pool, constraints); n != 2 {
+		t.Errorf("%d of the 2 constraints of person_records after the recovery", n)
+	}
+
+	stats, err := r.Backfill(ctx, seq(data.records), BackfillOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := takeSnapshot(t, r)
+	if same := Evaluate(want.person, got.person); same.PairF1 != 1 || same.BCubedF1 != 1 {
+		t.Errorf("the backfill after the recovery clusters otherwise: %+v", same)
+	}
+	for ref, d := range want.decision {
+		if got.decision[ref] != d {
+			t.Errorf("%s: decision %s after the recovery, want %s", ref, got.decision[ref], d)
+		}
+	}
+	if got.reviews != want.reviews {
+		t.Errorf("%d review items after the recovery, want %d", got.reviews, want.reviews)
+	}
+	if n := len(outboxEvents(t, r.pool, TypePersonCreated)); n != stats.Persons {
+		t.Errorf("%d PersonCreated events for %d persons", n, stats.Persons)
+	}
+	if n := count(t, r.pool, indexes); n != 4 {
+		t.Errorf("%d of the 4 secondary indexes after the backfill", n)
+	}
+	if n := count(t, r.pool, constraints); n != 2 {
+		t.Errorf("%d of the 2 constraints of person_records after the backfill", n)
+	}
+}

@@ -193,8 +193,12 @@ func reindexPage(ctx context.Context, tx pgx.Tx, after RecordRef, n int) ([]rein
 }
 
 // EnsureScheme brings the index under the current scheme: an empty index is marked as written under it, one
-// written under another is reindexed (see Reindex). It reports whether it reindexed.
+// written under another is reindexed (see Reindex). It reports whether it reindexed. What a crashed backfill left
+// is taken away first (RecoverBackfill).
 func (r *Resolver) EnsureScheme(ctx context.Context, progress func(phase string, took time.Duration)) (bool, ReindexStats, error) {
+	if _, err := r.RecoverBackfill(ctx); err != nil {
+		return false, ReindexStats{}, err
+	}
 	st, err := r.SchemeStatus(ctx)
 	if err != nil {
 		return false, ReindexStats{}, err

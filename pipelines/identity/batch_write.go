@@ -1,0 +1,295 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
+)
+
+// errCrashed is what a backfill stopped by backfillCrash returns.
+var errCrashed = errors.New("backfill stopped as by a crash")
+
+// backfillCrash, when set (by tests), is asked before the last part of a backfill commits; when it says so the
+// backfill stops there as a crash would: the rows written so far and the marker stay.
+var backfillCrash func() bool
+
+// write stores the result over several connections at once: conn (the one that holds the staging tables and the
+// backfill lock) writes persons and records, others the blocking keys, the decisions and review items, and the
+// secondary indexes of each table as soon as its rows are in. Each part commits on its own; the events, the name
+// counts and the scheme commit last, in one transaction with the removal of the marker that says a backfill is
+// writing (see RecoverBackfill). A failed write takes away what it wrote.
+func (b *backfill) write(ctx context.Context, conn *pgx.Conn) (err error) {
+	// The tables are empty: loading them without their secondary indexes and building those at the end is
+	// several times faster than maintaining them row by row, and checking the records' key and reference to
+	// their person once for all of them many times faster than row by row.
+	if _, err := conn.Exec(ctx, `BEGIN;
+		INSERT INTO identity_backfill (persons_after, decisions_after, reviews_after)
+		SELECT (SELECT max(id) FROM persons), (SELECT max(id) FROM decisions), (SELECT max(id) FROM review_queue);
+		`+dropIndexesSQL+`;
+		ALTER TABLE person_records DROP CONSTRAINT person_records_person_id_fkey, DROP CONSTRAINT person_records_pkey;
+		COMMIT`); err != nil {
+		return fmt.Errorf("marking the backfill: %w", err)
+	}
+	crashed := false
+	defer func() {
+		if err != nil && !crashed {
+			err = errors.Join(err, b.undo(ctx, conn))
+		}
+	}()
+	rows, err := conn.Query(ctx, `SELECT 'P' || lpad(nextval('person_id_seq')::text, 10, '0') FROM generate_series(1, $1)`, b.persons)
+	if err != nil {
+		return fmt.Errorf("minting persons: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("minting persons: %w", err)
+	}
+	slices.Sort(ids)
+
+	conns := make([]*pgx.Conn, 4)
+	defer func() {
+		for _, c := range conns {
+			if c != nil {
+				_ = c.Close(context.WithoutCancel(ctx))
+			}
+		}
+	}()
+	for i := range conns {
+		if conns[i], err = pgx.ConnectConfig(ctx, b.r.pool.Config().ConnConfig.Copy()); err != nil {
+			return fmt.Errorf("connecting a writer: %w", err)
+		}
+		if _, err := conns[i].Exec(ctx, `SET maintenance_work_mem = '256MB'`); err != nil {
+			return fmt.Errorf("connecting a writer: %w", err)
+		}
+	}
+	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '256MB'`); err != nil {
+		return err
+	}
+	keyConn, keyIndexConn, decisionConn, lastConn := conns[0], conns[1], conns[2], conns[3]
+
+	var progressMu sync.Mutex
+	lap := func(phase string, since time.Time) {
+		if b.opts.Progress != nil {
+			progressMu.Lock()
+			b.opts.Progress("write-"+phase, time.Since(since))
+			progressMu.Unlock()
+		}
+	}
+	wctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	run := func(k int, steps ...func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, step := range steps {
+				if err := step(wctx); err != nil {
+					errs[k] = err
+					cancel(err)
+					return
+				}
+			}
+		}()
+	}
+	timed := func(phase string, fn func(context.Context) error) func(context.Context) error {
+		return func(ctx context.Context) error {
+			start := time.Now()
+			if err := fn(ctx); err != nil {
+				return err
+			}
+			lap(phase, start)
+			return nil
+		}
+	}
+	exec := func(c *pgx.Conn, what, sql string) func(context.Context) error {
+		return func(ctx context.Context) error {
+			if _, err := c.Exec(ctx, sql); err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			return nil
+		}
+	}
+
+	keysIn, personsIn := make(chan struct{}), make(chan struct{})
+	wait := func(ch <-chan struct{}) func(context.Context) error {
+		return func(ctx context.Context) error {
+			select {
+			case <-ch:
+			case <-ctx.Done():
+			}
+			return context.Cause(ctx) // set when the awaited part failed
+		}
+	}
+	run(0,
+		timed("records", func(ctx context.Context) error { return b.writeRecords(ctx, conn, ids) }),
+		wait(personsIn),
+		timed("records-constraints", exec(conn, "checking records", `ALTER TABLE person_records
+			ADD CONSTRAINT person_records_pkey PRIMARY KEY (source, local_id),
+			ADD CONSTRAINT person_records_person_id_fkey FOREIGN KEY (person_id) REFERENCES persons (id)`)),
+		timed("records-index", exec(conn, "building indexes", `CREATE INDEX person_records_person ON person_records (person_id)`)))
+	run(1,
+		timed("keys", func(ctx context.Context) error {
+			defer close(keysIn)
+			return b.writeKeys(ctx, keyConn)
+		}),
+		timed("keys-index-hash", exec(keyConn, "building indexes", `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id)`)))
+	run(2,
+		timed("persons", func(ctx context.Context) error {
+			defer close(personsIn)
+			return b.writePersons(ctx, keyIndexConn, ids)
+		}),
+		wait(keysIn),
+		timed("keys-index-record", exec(keyIndexConn, "building indexes", `CREATE INDEX blocking_keys_record ON blocking_keys (source, local_id)`)))
+	run(3,
+		timed("decisions", func(ctx context.Context) error { return b.writeDecisions(ctx, decisionConn, ids) }),
+		timed("decisions-index", exec(decisionConn, "building indexes", `CREATE INDEX decisions_record ON decisions (source, local_id, id)`)),
+		timed("reviews", func(ctx context.Context) error { return b.writeReviews(ctx, decisionConn) }))
+	// The last part: events and name counts, committed with the removal of the marker once everything else is in.
+	var last pgx.Tx
+	run(4, timed("events", func(ctx context.Context) error {
+		var err error
+		if last, err = lastConn.Begin(ctx); err != nil {
+			return err
+		}
+		if err := b.events(ctx, last, ids); err != nil {
+			return err
+		}
+		return b.writeFrequencies(ctx, last)
+	}))
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		if last != nil {
+			_ = last.Rollback(context.WithoutCancel(ctx))
+		}
+		return err
+	}
+	if backfillCrash != nil && backfillCrash() {
+		crashed = true
+		_ = last.Rollback(context.WithoutCancel(ctx))
+		return errCrashed
+	}
+	start := time.Now()
+	if err := setScheme(ctx, last); err != nil {
+		return err
+	}
+	if _, err := last.Exec(ctx, `DELETE FROM identity_backfill`); err != nil {
+		return fmt.Errorf("unmarking the backfill: %w", err)
+	}
+	if err := last.Commit(ctx); err != nil {
+		return fmt.Errorf("committing the backfill: %w", err)
+	}
+	lap("commit", start)
+	return nil
+}
+
+// undo takes away what a failed write wrote, on conn when it still holds the backfill lock, else on a new
+// connection; what it cannot undo is undone by RecoverBackfill at the next start.
+func (b *backfill) undo(ctx context.Context, conn *pgx.Conn) error {
+	ctx = context.WithoutCancel(ctx)
+	if !conn.IsClosed() {
+		_, err := recoverBackfill(ctx, conn)
+		return err
+	}
+	_, err := b.r.RecoverBackfill(ctx)
+	return err
+}
+
+func (b *backfill) writePersons(ctx context.Context, conn *pgx.Conn, ids []string) error {
+	row := make([]any, 1)
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"persons"}, []string{"id"}, pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
+		row[0] = ids[i]
+		return row, nil
+	})); err != nil {
+		return fmt.Errorf("writing persons: %w", err)
+	}
+	return nil
+}
+
+// writeRecords writes person_records from the staging rows to keep (the last of each record) and the assignments.
+func (b *backfill) writeRecords(ctx context.Context, conn *pgx.Conn, ids []string) error {
+	n := len(b.refs)
+	ord := b.lastOrd
+	row := make([]any, 6)
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"identity_backfill_assign"}, []string{"ord", "source", "local_id", "person_id", "decision", "score"},
+		pgx.CopyFromSlice(n, func(j int) ([]any, error) {
+			p := b.plans[j]
+			row[0], row[1], row[2], row[3], row[4], row[5] = ord[j], b.refs[j].Source, b.refs[j].LocalID, ids[b.person[j]], p.decision.String(), p.score
+			return row, nil
+		})); err != nil {
+		return fmt.Errorf("writing assignments: %w", err)
+	}
+	// With the assignments' hash table in memory, the join reads the staging rows once instead of spilling them
+	// to temporary files in batches.
+	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `SET LOCAL work_mem = '512MB';
+			INSERT INTO person_records (source, local_id, person_id, features, person, decision, score)
+			SELECT a.source, a.local_id, a.person_id, s.features, s.person, a.decision, a.score
+			FROM identity_backfill_assign a JOIN identity_backfill_staging s ON s.ord = a.ord`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("writing records: %w", err)
+	}
+	return nil
+}
+
+// writeKeys writes the stored keys: what later records find these by.
+func (b *backfill) writeKeys(ctx context.Context, conn *pgx.Conn) error {
+	slot, j := 0, 0
+	row := make([]any, 4)
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "source", "local_id"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			for slot < len(b.keys) && !b.keys[slot].Stored() {
+				slot++
+			}
+			if slot >= len(b.keys) {
+				return nil, nil
+			}
+			for int32(slot) >= b.keyOff[j+1] {
+				j++
+			}
+			k := b.keys[slot]
+			slot++
+			row[0], row[1], row[2], row[3] = int64(k.Hash), int16(k.Kind), b.refs[j].Source, b.refs[j].LocalID
+			return row, nil
+		})); err != nil {
+		return fmt.Errorf("writing blocking keys: %w", err)
+	}
+	return nil
+}
+
+func (b *backfill) writeDecisions(ctx context.Context, conn *pgx.Conn, ids []string) error {
+	evs := &evidenceSource{b: b, ids: ids}
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"decisions"}, []string{"source", "local_id", "person_id", "decision", "score", "evidence"},
+		evs); err != nil {
+		return fmt.Errorf("writing decisions: %w", err)
+	}
+	return nil
+}
+
+func (b *backfill) writeReviews(ctx context.Context, conn *pgx.Conn) error {
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"review_queue"}, []string{"source_a", "local_id_a", "source_b", "local_id_b", "score", "evidence", "reason"},
+		pgx.CopyFromSlice(len(b.reviews), func(k int) ([]any, error) {
+			rv := b.reviews[k]
+			x, y := orderPair(b.refs[rv.a], b.refs[rv.b])
+			ev, err := json.Marshal(ComparisonEvidence{Record: b.refs[rv.b], Decision: rv.out.Decision, Score: round3(rv.out.Score),
+				Rule: rv.out.Rule, PersonRule: rv.rule,
+				Attributes: b.r.model.Evidence(match.Compare(&b.feats[rv.a], &b.feats[rv.b])).Attributes})
+			if err != nil {
+				return nil, err
+			}
+			return []any{x.Source, x.LocalID, y.Source, y.LocalID, rv.out.Score, ev, rv.reason}, nil
+		})); err != nil {
+		return fmt.Errorf("writing review items: %w", err)
+	}
+	return nil
+}
