@@ -223,21 +223,28 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 				at[ref] = len(persons)
 				persons = append(persons, p)
 			}
+			// Resolved in their order, a chunk a transaction: records of a chunk that cannot find one another
+			// share their round trips (identity.Resolver.ResolveMany).
+			const chunk = 32
 			n, created, merged, reviews := 0, 0, 0, 0
-			for _, p := range persons {
-				res, err := r.ResolveOne(ctx, p)
+			for len(persons) > 0 {
+				k := min(chunk, len(persons))
+				results, err := r.ResolveTogether(ctx, persons[:k])
 				if err != nil {
 					return err
 				}
-				n++
-				if res.Created {
-					created++
+				persons = persons[k:]
+				for _, res := range results {
+					if res.Created {
+						created++
+					}
+					merged += len(res.Merged)
+					reviews += res.Reviews
 				}
-				merged += len(res.Merged)
-				reviews += res.Reviews
-				if n%10000 == 0 {
-					fmt.Fprintf(env.Stderr, "ingest: resolved %d persons (%.0fs)\n", n, time.Since(resolveStart).Seconds())
+				if n/10000 != (n+k)/10000 {
+					fmt.Fprintf(env.Stderr, "ingest: resolved %d persons (%.0fs)\n", n+k, time.Since(resolveStart).Seconds())
 				}
+				n += k
 			}
 			fmt.Fprintf(env.Stdout, "resolved %d person records one by one into an existing index: %d new persons, %d merges, %d review items raised (an open item is kept, not repeated)\n",
 				n, created, merged, reviews)

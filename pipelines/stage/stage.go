@@ -71,9 +71,11 @@ type Stage struct {
 	Resolver Resolver
 }
 
-// Resolver resolves a person record to a person of the index inside the caller's transaction.
+// Resolver resolves person records to persons of the index inside the caller's transaction, in their order, as
+// resolving them one after the other would (identity.Resolver.ResolveMany): records that cannot find one another
+// share their round trips.
 type Resolver interface {
-	Resolve(ctx context.Context, tx pgx.Tx, p canonical.Person) (identity.Result, error)
+	ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Person) ([]identity.Result, error)
 }
 
 // New returns a stage over the sources and the database.
@@ -218,6 +220,7 @@ func (it *item) encode() error {
 func (s *Stage) store(ctx context.Context, tx pgx.Tx, batch []item) error {
 	recs := make([]store.Encoded, 0, len(batch))
 	msgs := make([]*message.Message, 0, len(batch))
+	var persons []canonical.Person
 	for i := range batch {
 		it := &batch[i]
 		if it.o.Rejection != nil {
@@ -227,13 +230,7 @@ func (s *Stage) store(ctx context.Context, tx pgx.Tx, batch []item) error {
 			continue
 		}
 		rec := it.o.Canonical
-		if s.Resolver != nil {
-			for _, p := range rec.Persons {
-				if _, err := s.Resolver.Resolve(ctx, tx, p); err != nil {
-					return fmt.Errorf("resolving person %s/%s: %w", p.Provenance.Source, p.Provenance.LocalID, err)
-				}
-			}
-		}
+		persons = append(persons, rec.Persons...)
 		if err := it.encode(); err != nil {
 			return err
 		}
@@ -241,6 +238,11 @@ func (s *Stage) store(ctx context.Context, tx pgx.Tx, batch []item) error {
 		m.Metadata.Set(store.PartitionKeyMetadata, rec.Provenance.Source+"/"+rec.Provenance.LocalID)
 		m.Metadata.Set(MetaSource, rec.Provenance.Source)
 		recs, msgs = append(recs, store.Encoded{Provenance: rec.Provenance, JSON: it.json}), append(msgs, m)
+	}
+	if s.Resolver != nil && len(persons) > 0 {
+		if _, err := s.Resolver.ResolveMany(ctx, tx, persons); err != nil {
+			return fmt.Errorf("resolving the persons of %d records: %w", len(recs), err)
+		}
 	}
 	if err := store.NewSourceRecords(tx).UpsertMany(ctx, recs); err != nil {
 		return err
