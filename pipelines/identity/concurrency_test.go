@@ -43,25 +43,10 @@ func TestConcurrentGoroutinesMakeOnePerson(t *testing.T) {
 	const persons, workers = 40, 8
 	recs := crowd(persons, workers)
 	for i := range recs {
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		errs := make(chan error, workers)
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				if _, err := r.ResolveOne(context.Background(), recs[i][w]); err != nil {
-					errs <- err
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
+		race(t, workers, func(w int) error {
+			_, err := r.ResolveOne(context.Background(), recs[i][w])
+			return err
+		})
 	}
 	checkCrowd(t, r, recs)
 	if n := count(t, pool, `SELECT count(*) FROM persons`); n != persons {
@@ -76,7 +61,31 @@ func TestConcurrentResolveManyMakesOnePerson(t *testing.T) {
 	r, pool, _ := newIndex(t)
 	const persons, workers, chunk = 60, 8, 10
 	recs := crowd(persons, workers)
-	ctx := context.Background()
+	race(t, workers, func(w int) error {
+		order := make([]canonical.Person, 0, persons)
+		for i := range persons {
+			k := (i + 7*w) % persons
+			if w%2 == 1 {
+				k = persons - 1 - k
+			}
+			order = append(order, recs[k][w])
+		}
+		for c := 0; c < persons; c += chunk {
+			if _, err := r.ResolveTogether(context.Background(), order[c:c+chunk]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	checkCrowd(t, r, recs)
+	if n := count(t, pool, `SELECT count(*) FROM persons`); n != persons {
+		t.Errorf("%d person ids minted, want %d", n, persons)
+	}
+}
+
+// race runs f for workers goroutines released at the same moment, and fails t with the first error.
+func race(t *testing.T, workers int, f func(w int) error) {
+	t.Helper()
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	errs := make(chan error, workers)
@@ -85,19 +94,8 @@ func TestConcurrentResolveManyMakesOnePerson(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			order := make([]canonical.Person, 0, persons)
-			for i := range persons {
-				k := (i + 7*w) % persons
-				if w%2 == 1 {
-					k = persons - 1 - k
-				}
-				order = append(order, recs[k][w])
-			}
-			for c := 0; c < persons; c += chunk {
-				if _, err := r.ResolveTogether(ctx, order[c:c+chunk]); err != nil {
-					errs <- err
-					return
-				}
+			if err := f(w); err != nil {
+				errs <- err
 			}
 		}()
 	}
@@ -106,10 +104,6 @@ func TestConcurrentResolveManyMakesOnePerson(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Fatal(err)
-	}
-	checkCrowd(t, r, recs)
-	if n := count(t, pool, `SELECT count(*) FROM persons`); n != persons {
-		t.Errorf("%d person ids minted, want %d", n, persons)
 	}
 }
 
