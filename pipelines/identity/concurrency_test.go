@@ -83,6 +83,58 @@ func TestConcurrentResolveManyMakesOnePerson(t *testing.T) {
 	}
 }
 
+// TestConcurrentNamesakesStayApart races, for several families, copies of a father's record, of his namesake son's
+// (same names and address, another birth date) and of an undated record that matches both, all resolved at the
+// same moment from several goroutines in different orders: the copies of the father make one person, those of the
+// son another, and no undated record, however the race runs, joins the two. Dated and undated records find each
+// other through different key kinds (names stored, names-undated probed and the other way round), so this checks
+// that the advisory locks cover both roles.
+func TestConcurrentNamesakesStayApart(t *testing.T) {
+	r, _, _ := newIndex(t)
+	const families, workers = 6, 8
+	given := []string{"Jan Pieter", "Mohamed Ali", "Hendrik Jan", "Cornelis Johannes", "Kees Willem", "Ahmet Emre"}
+	surnames := [][2]string{{"de", "Vries"}, {"El", "Amrani"}, {"van der", "Meer"}, {"", "Jansen"}, {"", "Bakker"}, {"", "Yılmaz"}}
+	record := func(f, w int, kind string, birth *canonical.PartialDate) canonical.Person {
+		return canonical.Person{
+			Provenance: canonical.Provenance{Source: "src" + strconv.Itoa(w), LocalID: kind + strconv.Itoa(f)},
+			Name:       canonical.Name{GivenNames: given[f], SurnamePrefix: surnames[f][0], Surname: surnames[f][1]},
+			BirthDate:  birth, Gender: canonical.GenderMale,
+			Addresses: []canonical.Address{{Postcode: fmt.Sprintf("56%02dAB", 11+f), HouseNumber: 3 + f}},
+		}
+	}
+	fathers, sons := make([][]canonical.Person, families), make([][]canonical.Person, families)
+	var undated [][]canonical.Person
+	for f := range families {
+		undated = append(undated, nil)
+		for w := range workers {
+			fathers[f] = append(fathers[f], record(f, w, "F", &canonical.PartialDate{Year: 1960 + f, Month: 3, Day: 4 + f}))
+			sons[f] = append(sons[f], record(f, w, "S", &canonical.PartialDate{Year: 1988 + f, Month: 7, Day: 9 + f}))
+			undated[f] = append(undated[f], record(f, w, "U", nil))
+		}
+	}
+	race(t, workers, func(w int) error {
+		for k := range families {
+			f := (k + w) % families
+			order := []canonical.Person{fathers[f][w], sons[f][w], undated[f][w]}
+			// Each worker takes the three in another order.
+			for i := range order {
+				p := order[(i+w)%3]
+				if w%2 == 1 {
+					p = order[(2*i+w)%3]
+				}
+				if _, err := r.ResolveOne(context.Background(), p); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	groups := make([][]canonical.Person, 0, 2*families)
+	groups = append(groups, fathers...)
+	groups = append(groups, sons...)
+	checkCrowd(t, r, groups)
+}
+
 // race runs f for workers goroutines released at the same moment, and fails t with the first error.
 func race(t *testing.T, workers int, f func(w int) error) {
 	t.Helper()
