@@ -110,16 +110,25 @@ func parseISOPartial(s string) (PartialDate, error) {
 		if s[7] != '-' {
 			return PartialDate{}, bad
 		}
-		if d.Day, ok = atoiDigits(s[8:10]); !ok || d.Day < 1 || d.Day > daysIn(d.Year, d.Month) {
+		if d.Day, ok = atoiDigits(s[8:10]); !ok || d.Day < 1 || d.Day > DaysIn(d.Year, d.Month) {
 			return PartialDate{}, bad
 		}
 	}
 	return d, nil
 }
 
-// daysIn returns the number of days of month m in year y.
-func daysIn(y, m int) int {
-	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+// DaysIn returns the number of days of month m (1–12) of year y in the Gregorian calendar.
+func DaysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // ErrInvalidDate is wrapped by the errors of ParseDate and ParseDateLayout.
@@ -300,7 +309,7 @@ func dateOf(y, m, d int, fits bool) (PartialDate, error) {
 		return PartialDate{Year: y}, nil
 	case d < 0 || d > 31:
 		return PartialDate{}, fmt.Errorf("parsing date: day %d does not exist: %w", d, ErrInvalidDate)
-	case d > daysIn(y, m):
+	case d > DaysIn(y, m):
 		return PartialDate{}, fmt.Errorf("parsing date: day %d does not exist in %s of that year: %w",
 			d, strings.ToLower(time.Month(m).String()), ErrInvalidDate)
 	}

@@ -199,7 +199,7 @@ func checkPartialDate(t *testing.T, d PartialDate) {
 	t.Helper()
 	if d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 12 || d.Day < 0 ||
 		(d.Month == 0 && d.Day != 0) || (d.Year == 0 && d.Month != 0) ||
-		(d.Day != 0 && d.Day > daysIn(d.Year, d.Month)) {
+		(d.Day != 0 && d.Day > DaysIn(d.Year, d.Month)) {
 		t.Fatalf("malformed date %+v", d)
 	}
 	b, err := json.Marshal(d)

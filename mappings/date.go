@@ -105,22 +105,8 @@ func (l *dateLayout) parse(s string) (canonical.PartialDate, bool) {
 		return canonical.PartialDate{}, false
 	case m == 0:
 		return canonical.PartialDate{Year: y}, true
-	case d > daysIn(y, m):
+	case d > canonical.DaysIn(y, m):
 		return canonical.PartialDate{}, false
 	}
 	return canonical.PartialDate{Year: y, Month: m, Day: d}, true
-}
-
-// daysIn returns the number of days of month m of year y in the Gregorian calendar.
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

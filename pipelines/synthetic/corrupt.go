@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
 )
 
 // view is how one source records one person in one record: the truth, written the source's way and corrupted
@@ -287,7 +289,7 @@ func dateTypo(r *rand.Rand, d date) date {
 		d.y--
 	}
 	if d.m != 0 {
-		d.d = min(d.d, daysIn(d.y, d.m)) // 29 February moved to a year without it
+		d.d = min(d.d, canonical.DaysIn(d.y, d.m)) // 29 February moved to a year without it
 	}
 	return d
 }

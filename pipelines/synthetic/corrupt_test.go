@@ -3,6 +3,8 @@ package synthetic
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
 )
 
 func TestAbbreviate(t *testing.T) {
@@ -96,7 +98,7 @@ func TestObserveRates(t *testing.T) {
 			}
 			if !v.hasBirth {
 				noBirth++
-			} else if b := v.birth; b.y < 1900 || b.y > refYear || b.m > 12 || b.d > 31 || (b.m > 0 && b.d > daysIn(b.y, b.m)) {
+			} else if b := v.birth; b.y < 1900 || b.y > refYear || b.m > 12 || b.d > 31 || (b.m > 0 && b.d > canonical.DaysIn(b.y, b.m)) {
 				t.Fatalf("observed birth date %+v is not a calendar date", b)
 			}
 			if p.partner != nil && p.naamgebruik != 'E' {

@@ -3,6 +3,8 @@ package synthetic
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
 )
 
 // Base event probabilities per household (or per person for the BRP), before want scales them to keep the
@@ -124,7 +126,7 @@ func (g *generator) recentPerson(ok func(*person) bool) *person {
 // eventDate returns a date in the reference year, on or before the reference date.
 func eventDate(r *rand.Rand) date {
 	m := 1 + r.IntN(refMonth)
-	d := 1 + r.IntN(daysIn(refYear, m))
+	d := 1 + r.IntN(canonical.DaysIn(refYear, m))
 	if m == refMonth {
 		d = 1 + r.IntN(refDay)
 	}

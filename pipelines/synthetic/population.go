@@ -3,6 +3,8 @@ package synthetic
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
 )
 
 // date is a calendar date; a zero month or day means that part is unknown (a partial date, as the BRP records
@@ -266,7 +268,7 @@ func (pp *populator) person(r *rand.Rand, h *household, g byte) *person {
 
 func (pp *populator) birthDate(r *rand.Rand, y int) date {
 	m := 1 + r.IntN(12)
-	d := 1 + r.IntN(daysIn(y, m))
+	d := 1 + r.IntN(canonical.DaysIn(y, m))
 	if y == refYear && (m > refMonth || (m == refMonth && d > refDay)) {
 		m, d = 1+r.IntN(refMonth-1), 1+r.IntN(28)
 	}
@@ -299,17 +301,4 @@ func naamgebruik(r *rand.Rand, g byte) byte {
 	default:
 		return 'N'
 	}
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

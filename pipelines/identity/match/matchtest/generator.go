@@ -136,21 +136,8 @@ func (g *Generator) newAddress() (string, int) {
 func (g *Generator) newBirth(lo, hi int) canonical.PartialDate {
 	y := lo + g.r.IntN(hi-lo+1)
 	m := 1 + g.r.IntN(12)
-	d := 1 + g.r.IntN(daysInMonth(y, m))
+	d := 1 + g.r.IntN(canonical.DaysIn(y, m))
 	return canonical.PartialDate{Year: y, Month: m, Day: d}
-}
-
-func daysInMonth(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 func (g *Generator) givenNames(gender canonical.Gender) []string {
@@ -415,7 +402,7 @@ func (g *Generator) dateTypo(d canonical.PartialDate) canonical.PartialDate {
 		default:
 			x.Day = (d.Day/10)*10 + g.r.IntN(10)
 		}
-		if x != d && x.Month >= 1 && x.Month <= 12 && x.Day >= 1 && x.Day <= daysInMonth(x.Year, x.Month) {
+		if x != d && x.Month >= 1 && x.Month <= 12 && x.Day >= 1 && x.Day <= canonical.DaysIn(x.Year, x.Month) {
 			return x
 		}
 	}
