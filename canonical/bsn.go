@@ -56,6 +56,22 @@ func ValidBSN(s string) bool {
 	return err == nil && ok
 }
 
+// IsNormalBSN reports whether s is a BSN as NormalizeBSN writes a valid one: nine ASCII digits that pass the
+// elfproef. It allocates nothing, for callers that check many values already written that way.
+func IsNormalBSN(s string) bool {
+	if len(s) != 9 {
+		return false
+	}
+	var d [9]byte
+	for i := range d {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		d[i] = s[i]
+	}
+	return elfproef(d)
+}
+
 // elfproef applies the BSN variant of the eleven test to nine ASCII digits. All zeros pass the arithmetic but
 // are no BSN.
 func elfproef(d [9]byte) bool {

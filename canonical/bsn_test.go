@@ -2,6 +2,7 @@ package canonical
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -155,5 +156,21 @@ func BenchmarkNormalizeBSN(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		NormalizeBSN("123.456.782")
+	}
+}
+
+// TestIsNormalBSN: the quick check agrees with NormalizeBSN on every value it accepts and on the usual ones.
+func TestIsNormalBSN(t *testing.T) {
+	values := []string{"111222333", "999993628", "999991243", "123456789", "000000000", "12345678", "1112223330",
+		"11122233a", " 11122233", "111.222.333", "", "100000009", "999999990", "010000008"}
+	for i := 0; i < 100000; i++ {
+		values = append(values, fmt.Sprintf("%09d", i*7919+i%13))
+	}
+	for _, v := range values {
+		norm, valid, err := NormalizeBSN(v)
+		want := err == nil && valid && norm == v
+		if got := IsNormalBSN(v); got != want {
+			t.Errorf("IsNormalBSN(%q) = %v, NormalizeBSN says %v", v, got, want)
+		}
 	}
 }

@@ -500,7 +500,7 @@ func containsFold(list []string, s string) bool {
 // bsn normalises a BSN identifier; one that fails is kept, marked invalid, with a finding naming the field the
 // rule read (from, in the scope).
 func (s *mapState) bsn(id canonical.Identifier, from string, sc *scope) canonical.Identifier {
-	if validBSN(id.Value) {
+	if canonical.IsNormalBSN(id.Value) {
 		// canonical.BSNIdentifier would give it back as it is, valid, only as a copy.
 		id.Invalid = false
 		return id
@@ -515,27 +515,6 @@ func (s *mapState) bsn(id canonical.Identifier, from string, sc *scope) canonica
 		s.out.Findings = append(s.out.Findings, *f)
 	}
 	return id
-}
-
-// validBSN reports whether s is nine digits that pass the elfproef: a BSN that needs no normalising.
-func validBSN(s string) bool {
-	if len(s) != 9 {
-		return false
-	}
-	sum, zero := 0, true
-	for i := 0; i < 9; i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		w := 9 - i
-		if i == 8 {
-			w = -1
-		}
-		sum += w * int(c-'0')
-		zero = zero && c == '0'
-	}
-	return !zero && sum%11 == 0
 }
 
 // stepError words a transform's failure for the field it read.

@@ -93,7 +93,7 @@ func TestObserveRates(t *testing.T) {
 			switch {
 			case v.bsn == "":
 				noBSN++
-			case !elfproef(v.bsn):
+			case !canonical.IsNormalBSN(v.bsn):
 				wrongBSN++
 			}
 			if !v.hasBirth {

@@ -45,26 +45,6 @@ func bsnFor(n int) string {
 	return string(b)
 }
 
-// elfproef reports whether s is nine digits passing the BSN check.
-func elfproef(s string) bool {
-	if len(s) != 9 {
-		return false
-	}
-	sum := 0
-	for i := range 9 {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		w := 9 - i
-		if i == 8 {
-			w = -1
-		}
-		sum += w * int(c-'0')
-	}
-	return sum%11 == 0
-}
-
 // breakBSN returns a variant of a valid BSN that fails the elfproef: one digit changed, as a typing error would.
 // A single changed digit always breaks the check, because 11 is prime.
 func breakBSN(r *rand.Rand, bsn string) string {

@@ -4,29 +4,9 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"testing"
-)
 
-func TestElfproef(t *testing.T) {
-	tests := []struct {
-		bsn  string
-		want bool
-	}{
-		{"111222333", true},
-		{"999993628", true},
-		{"123456782", true},
-		{"111222334", false},
-		{"11122233", false},
-		{"11122233a", false},
-		{"", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.bsn, func(t *testing.T) {
-			if got := elfproef(tt.bsn); got != tt.want {
-				t.Errorf("elfproef(%q) = %v, want %v", tt.bsn, got, tt.want)
-			}
-		})
-	}
-}
+	"github.com/ketenpoort/ketenpoort/canonical"
+)
 
 func TestIdentifiersValidAndUnique(t *testing.T) {
 	const n = 200_000
@@ -37,7 +17,7 @@ func TestIdentifiersValidAndUnique(t *testing.T) {
 	anrRe := regexp.MustCompile(`^[1-9][0-9]{9}$`)
 	for i := range n {
 		b := bsnFor(i)
-		if !elfproef(b) || b[0] == '0' {
+		if !canonical.IsNormalBSN(b) || b[0] == '0' {
 			t.Fatalf("bsnFor(%d) = %s fails the elfproef", i, b)
 		}
 		s, a := sknFor(i), aNummerFor(i)
@@ -50,7 +30,7 @@ func TestIdentifiersValidAndUnique(t *testing.T) {
 		bsns[b], skns[s], anrs[a] = true, true, true
 	}
 	// The last person number the schemes support still gets a valid BSN.
-	if b := bsnFor(maxIndex - 1); !elfproef(b) {
+	if b := bsnFor(maxIndex - 1); !canonical.IsNormalBSN(b) {
 		t.Errorf("bsnFor(maxIndex-1) = %s fails the elfproef", b)
 	}
 }
@@ -58,7 +38,7 @@ func TestIdentifiersValidAndUnique(t *testing.T) {
 func TestBreakBSNAlwaysFails(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 10_000 {
-		if b := breakBSN(r, bsnFor(i)); elfproef(b) || len(b) != 9 {
+		if b := breakBSN(r, bsnFor(i)); canonical.IsNormalBSN(b) || len(b) != 9 {
 			t.Fatalf("breakBSN(%s) = %s still passes", bsnFor(i), b)
 		}
 	}
