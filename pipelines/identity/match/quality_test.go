@@ -17,6 +17,8 @@ type dataset struct {
 	entity   []int // true person of each record
 	source   []int // 0 or 1 in the linkage scenario, 0 otherwise
 	linkage  bool  // pairs count only across sources
+	// truePairs are the pairs of records of one person (across sources in the linkage scenario).
+	truePairs int
 }
 
 // linkageDataset is two sources: a well-kept register of n persons and a partner's export holding most of them
@@ -32,7 +34,7 @@ func dedupDataset(seed uint64, n int, withBSN bool) *dataset {
 }
 
 func fromSet(name string, s *matchtest.Set) *dataset {
-	d := &dataset{name: name, linkage: s.Linkage}
+	d := &dataset{name: name, linkage: s.Linkage, truePairs: s.TruePairs()}
 	for i, p := range s.Records {
 		d.add(p, s.Entity[i], s.Side[i])
 	}
@@ -107,32 +109,6 @@ func (d *dataset) candidates() ([]pair, map[KeyKind][]pair) {
 	return out, byKind
 }
 
-// truePairs counts the pairs of records of one person (across sources in the linkage scenario).
-func (d *dataset) truePairs() int {
-	if d.linkage {
-		per := map[int][2]int{}
-		for i, e := range d.entity {
-			c := per[e]
-			c[d.source[i]]++
-			per[e] = c
-		}
-		n := 0
-		for _, c := range per {
-			n += c[0] * c[1]
-		}
-		return n
-	}
-	per := map[int]int{}
-	for _, e := range d.entity {
-		per[e]++
-	}
-	n := 0
-	for _, c := range per {
-		n += c * (c - 1) / 2
-	}
-	return n
-}
-
 // quality holds the figures of one run.
 type quality struct {
 	records, truePairs, candidates, blockedTrue int
@@ -152,7 +128,7 @@ func (q quality) String() string {
 // evaluate blocks, scores and decides every candidate pair with m, and measures the result against the truth.
 // In the dedup scenario the MATCH links are clustered (union-find) and measured pairwise over the clusters.
 func (d *dataset) evaluate(m *Model) quality {
-	q := quality{records: len(d.records), truePairs: d.truePairs()}
+	q := quality{records: len(d.records), truePairs: d.truePairs}
 	cands, _ := d.candidates()
 	q.candidates = len(cands)
 	uf := newUnionFind(len(d.records))
@@ -294,7 +270,7 @@ func TestQuality(t *testing.T) {
 func logKindRecall(t *testing.T, d *dataset) {
 	t.Helper()
 	_, byKind := d.candidates()
-	total := d.truePairs()
+	total := d.truePairs
 	for k := KeyBSN; k <= KeyNamesUndated; k++ {
 		found := 0
 		for _, p := range byKind[k] {
