@@ -49,9 +49,10 @@ type BackfillStats struct {
 	Decisions map[match.Decision]int
 }
 
-// Backfill fills an empty index with persons in one go: it loads them (COPY into a staging table), blocks and
-// scores them in memory with Workers goroutines, clusters them, and writes persons, records, keys, decisions, review
-// items and PersonCreated events with COPY, over several connections at once. A record that appears twice (same
+// Backfill fills an empty index with persons in one go: it loads them (their person documents go straight to
+// person_documents with COPY, their features stay in memory), blocks and scores them in memory with Workers
+// goroutines, clusters them, and writes persons, records, keys, decisions, review items and PersonCreated events
+// with COPY, over several connections at once. A record that appears twice (same
 // source and local id) is indexed once, with its last data, at the place of its first appearance.
 //
 // It decides as incremental resolution of the records one by one in their order would: each record is compared
@@ -60,13 +61,13 @@ type BackfillStats struct {
 // persons merged along the way get no id of their own: a backfill publishes only the persons that remain. It fails
 // with ErrIndexNotEmpty when the index holds records.
 //
-// Nothing else may resolve records meanwhile: the write drops the tables' secondary indexes and builds them anew.
-// While it writes, a marker row (table identity_backfill) and a session lock say so; the events, the name counts
+// Nothing else may resolve records meanwhile: it drops the tables' secondary indexes and builds them anew. From
+// before the load until its last commit, a marker row (table identity_backfill) and a session lock say so; the events, the name counts
 // and the removal of the marker commit last, together. A failed backfill takes away what it wrote; one that
 // crashed leaves the marker, and the next start (RecoverBackfill, which EnsureScheme and Backfill call) takes its
 // rows away, so the index is empty again and the backfill can run anew. Another backfill fails with
 // ErrBackfillRunning.
-func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Person, error], opts BackfillOptions) (BackfillStats, error) {
+func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Person, error], opts BackfillOptions) (stats BackfillStats, err error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
 	}
@@ -74,7 +75,7 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	if opts.Progress != nil {
 		progress = opts.Progress
 	}
-	stats := BackfillStats{Decisions: map[match.Decision]int{}}
+	stats = BackfillStats{Decisions: map[match.Decision]int{}}
 	conn, err := r.pool.Acquire(ctx)
 	if err != nil {
 		return stats, fmt.Errorf("backfill: %w", err)
@@ -95,25 +96,31 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	if nonEmpty {
 		return stats, fmt.Errorf("backfill: %w", ErrIndexNotEmpty)
 	}
-	_, err = conn.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS identity_backfill_staging (ord int4 NOT NULL, person json NOT NULL, features bytea NOT NULL);
-		CREATE TEMP TABLE IF NOT EXISTS identity_backfill_assign (ord int4 NOT NULL, source text NOT NULL, local_id text NOT NULL,
-			person_id text NOT NULL, decision text NOT NULL, score float8 NOT NULL);
-		TRUNCATE identity_backfill_staging, identity_backfill_assign`)
-	if err != nil {
-		return stats, fmt.Errorf("backfill: creating staging tables: %w", err)
-	}
-	defer conn.Exec(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS identity_backfill_staging, identity_backfill_assign`)
-
-	// Load.
-	start := time.Now()
 	b := &backfill{r: r, opts: opts, index: map[RecordRef]int32{}, ruleNames: []match.Rule{match.RuleNone}}
+	if err := b.mark(ctx, conn.Conn()); err != nil {
+		return stats, fmt.Errorf("backfill: %w", err)
+	}
+	crashed := false
+	defer func() {
+		if err != nil && !crashed {
+			err = errors.Join(err, b.undo(ctx, conn.Conn()))
+		}
+	}()
+
+	// Load: the person documents go to their table at once, under record ids reserved from base on.
+	start := time.Now()
 	src := b.loader(ctx, persons)
 	defer src.stop()
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"identity_backfill_staging"}, []string{"ord", "person", "features"}, src); err != nil {
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"person_documents"}, []string{"rid", "person"}, src); err != nil {
 		return stats, fmt.Errorf("backfill: loading: %w", err)
 	}
 	if src.err != nil {
 		return stats, fmt.Errorf("backfill: loading: %w", src.err)
+	}
+	if src.ord > 0 {
+		if _, err := conn.Exec(ctx, `SELECT setval('person_record_rid_seq', $1)`, b.base+int64(src.ord)-1); err != nil {
+			return stats, fmt.Errorf("backfill: reserving record ids: %w", err)
+		}
 	}
 	stats.Records, stats.Duplicates = len(b.refs), src.ord-len(b.refs)
 	progress("load", time.Since(start))
@@ -133,7 +140,8 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	progress("cluster", time.Since(start))
 
 	start = time.Now()
-	if err := b.write(ctx, conn.Conn()); err != nil {
+	if err := b.write(ctx, conn.Conn(), src.ord); err != nil {
+		crashed = errors.Is(err, errCrashed)
 		return stats, fmt.Errorf("backfill: writing: %w", err)
 	}
 	progress("write", time.Since(start))
@@ -155,7 +163,9 @@ type backfill struct {
 	refs   []RecordRef
 	feats  []match.Features
 	digest [][16]byte // of the person JSON, for event ids
-	// lastOrd is the staging row of each record: the last one loaded for it.
+	// base is the first record id reserved: the person document loaded as the ord-th is stored under base+ord,
+	// and lastOrd is that ord of each record's last document, which the record keeps as its id.
+	base    int64
 	lastOrd []int32
 	// keys of record j are keys[keyOff[j]:keyOff[j+1]].
 	keyOff []int32
@@ -213,7 +223,7 @@ type batchReview struct {
 }
 
 // loadSource is the COPY source of the load: a reader takes persons and prepares them in parallel chunks, one chunk
-// ahead of the COPY, which takes the staging rows.
+// ahead of the COPY, which takes the person documents.
 type loadSource struct {
 	b      *backfill
 	chunks chan loadChunk
@@ -241,7 +251,7 @@ type loadChunk struct {
 }
 
 func (b *backfill) loader(ctx context.Context, persons iter.Seq2[canonical.Person, error]) *loadSource {
-	s := &loadSource{b: b, ctx: ctx, row: make([]any, 3), chunks: make(chan loadChunk, 1), done: make(chan struct{})}
+	s := &loadSource{b: b, ctx: ctx, row: make([]any, 2), chunks: make(chan loadChunk, 1), done: make(chan struct{})}
 	go s.read(persons, 2048)
 	return s
 }
@@ -351,7 +361,7 @@ func (s *loadSource) Next() bool {
 	b.feats[j] = l.feats
 	sum := sha256.Sum256(l.json)
 	copy(b.digest[j][:], sum[:16])
-	s.row[0], s.row[1], s.row[2] = int32(s.ord), l.json, encodeFeatures(nil, &l.feats)
+	s.row[0], s.row[1] = b.base+int64(s.ord), l.json
 	s.ord++
 	l.p = canonical.Person{}
 	return true
@@ -697,12 +707,12 @@ func (b *backfill) events(ctx context.Context, tx pgx.Tx, ids []string) error {
 }
 
 // blockingIndexesSQL builds the secondary indexes of blocking_keys.
-const blockingIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id);
-CREATE INDEX blocking_keys_record ON blocking_keys (source, local_id)`
+const blockingIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (rid);
+CREATE INDEX blocking_keys_record ON blocking_keys (rid)`
 
 // dropIndexesSQL drops the secondary indexes of the index tables that a backfill builds anew, as
-// store/migrations/0004_person_index.sql defines them (see also createMissingIndexesSQL).
-const dropIndexesSQL = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, decisions_record`
+// store/migrations/0004_person_index.sql and 0009_record_ids.sql define them (see also createMissingIndexesSQL).
+const dropIndexesSQL = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, person_records_rid, decisions_record`
 
 // evidenceSource is the COPY source of the decisions: it encodes their evidence in parallel chunks.
 type evidenceSource struct {

@@ -71,15 +71,15 @@ func recoverBackfill(ctx context.Context, conn *pgx.Conn) (bool, error) {
 		if err != nil {
 			return err
 		}
-		// A backfill starts from an index without records, so records and keys are all its own.
+		// A backfill starts from an index without records, so records, their documents and keys are all its own.
 		type step struct {
 			sql  string
 			args []any
 		}
 		// persons is truncated with the table that refers to it, or else loses the persons after the mark.
-		steps := []step{{sql: `TRUNCATE person_records, blocking_keys, persons`}}
+		steps := []step{{sql: `TRUNCATE person_records, person_documents, blocking_keys, persons`}}
 		if persons != nil {
-			steps = []step{{sql: `TRUNCATE person_records, blocking_keys`}, {`DELETE FROM persons WHERE id > $1`, []any{*persons}}}
+			steps = []step{{sql: `TRUNCATE person_records, person_documents, blocking_keys`}, {`DELETE FROM persons WHERE id > $1`, []any{*persons}}}
 		}
 		for _, t := range []struct {
 			table string
@@ -112,9 +112,10 @@ func recoverBackfill(ctx context.Context, conn *pgx.Conn) (bool, error) {
 }
 
 // createMissingIndexesSQL builds the secondary indexes of the index tables that are missing.
-const createMissingIndexesSQL = `CREATE INDEX IF NOT EXISTS blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id);
-CREATE INDEX IF NOT EXISTS blocking_keys_record ON blocking_keys (source, local_id);
+const createMissingIndexesSQL = `CREATE INDEX IF NOT EXISTS blocking_keys_hash ON blocking_keys (hash) INCLUDE (rid);
+CREATE INDEX IF NOT EXISTS blocking_keys_record ON blocking_keys (rid);
 CREATE INDEX IF NOT EXISTS person_records_person ON person_records (person_id);
+CREATE UNIQUE INDEX IF NOT EXISTS person_records_rid ON person_records (rid);
 CREATE INDEX IF NOT EXISTS decisions_record ON decisions (source, local_id, id)`
 
 // addMissingConstraints adds the constraints of person_records that a backfill drops while it writes, when missing.

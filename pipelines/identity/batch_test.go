@@ -188,7 +188,7 @@ func TestBackfillHonoursManualDecisions(t *testing.T) {
 	if _, err := inc.Link(ctx, RecordRef{"gcos", "x"}, RecordRef{"brp", "1"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pool.Exec(ctx, `TRUNCATE persons, person_records, blocking_keys, decisions, review_queue, outbox`); err != nil {
+	if _, err := pool.Exec(ctx, `TRUNCATE persons, person_records, person_documents, blocking_keys, decisions, review_queue, outbox`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := inc.Backfill(ctx, seq(recs), BackfillOptions{SkipEvents: true}); err != nil {
@@ -197,8 +197,8 @@ func TestBackfillHonoursManualDecisions(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM outbox`); n != 0 {
 		t.Errorf("%d events in the outbox, want none with SkipEvents", n)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'blocking_keys_record', 'person_records_person', 'decisions_record')`); n != 4 {
-		t.Errorf("%d of the 4 secondary indexes after the backfill", n)
+	if n := count(t, pool, `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'blocking_keys_record', 'person_records_person', 'person_records_rid', 'decisions_record')`); n != 5 {
+		t.Errorf("%d of the 5 secondary indexes after the backfill", n)
 	}
 	p1, _ := inc.PersonOf(ctx, "brp", "1")
 	pa, _ := inc.PersonOf(ctx, "zsm", "a")
@@ -290,10 +290,10 @@ func TestNamesBlocksAreAsymmetric(t *testing.T) {
 				}
 			}
 			// The index finds each record by its stored keys: dated records are not under names-undated.
-			if n := count(t, pool, `SELECT count(DISTINCT source) FROM blocking_keys WHERE kind = $1`, int16(match.KeyNamesUndated)); n != 3 {
+			if n := count(t, pool, `SELECT count(DISTINCT r.source) FROM blocking_keys b JOIN person_records r ON r.rid = b.rid WHERE b.kind = $1`, int16(match.KeyNamesUndated)); n != 3 {
 				t.Errorf("%d records stored under names-undated, want the 3 undated ones", n)
 			}
-			if n := count(t, pool, `SELECT count(DISTINCT source) FROM blocking_keys WHERE kind = $1`, int16(match.KeyNames)); n != 6 {
+			if n := count(t, pool, `SELECT count(DISTINCT r.source) FROM blocking_keys b JOIN person_records r ON r.rid = b.rid WHERE b.kind = $1`, int16(match.KeyNames)); n != 6 {
 				t.Errorf("%d records stored under names, want 6", n)
 			}
 		})
@@ -319,13 +319,16 @@ func TestBackfillCrashIsRecovered(t *testing.T) {
 	if !errors.Is(err, errCrashed) {
 		t.Fatalf("backfill: %v, want the crash", err)
 	}
-	const indexes = `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'blocking_keys_record', 'person_records_person', 'decisions_record')`
+	const indexes = `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'blocking_keys_record', 'person_records_person', 'person_records_rid', 'decisions_record')`
 	const constraints = `SELECT count(*) FROM pg_constraint WHERE conname IN ('person_records_pkey', 'person_records_person_id_fkey')`
 	if n := count(t, r.pool, `SELECT count(*) FROM identity_backfill`); n != 1 {
 		t.Fatalf("%d backfill markers after the crash, want 1", n)
 	}
 	if n := count(t, r.pool, `SELECT count(*) FROM person_records`); n != len(data.records) {
 		t.Errorf("%d records after the crash, want the %d written before it", n, len(data.records))
+	}
+	if n := count(t, r.pool, `SELECT count(*) FROM person_documents`); n != len(data.records) {
+		t.Errorf("%d person documents after the crash, want the %d written before it", n, len(data.records))
 	}
 	if n := len(outboxEvents(t, r.pool, TypePersonCreated)); n != 0 {
 		t.Errorf("%d PersonCreated events of a crashed backfill, want none", n)
@@ -354,13 +357,13 @@ func TestBackfillCrashIsRecovered(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`SELECT count(*) FROM identity_backfill`, `SELECT count(*) FROM person_records`,
-		`SELECT count(*) FROM blocking_keys`, `SELECT count(*) FROM persons`, `SELECT count(*) FROM decisions`, `SELECT count(*) FROM review_queue`} {
+		`SELECT count(*) FROM person_documents`, `SELECT count(*) FROM blocking_keys`, `SELECT count(*) FROM persons`, `SELECT count(*) FROM decisions`, `SELECT count(*) FROM review_queue`} {
 		if n := count(t, r.pool, q); n != 0 {
 			t.Errorf("after the recovery %s = %d, want 0", q, n)
 		}
 	}
-	if n := count(t, r.pool, indexes); n != 4 {
-		t.Errorf("%d of the 4 secondary indexes after the recovery", n)
+	if n := count(t, r.pool, indexes); n != 5 {
+		t.Errorf("%d of the 5 secondary indexes after the recovery", n)
 	}
 	if n := count(t, r.pool, constraints); n != 2 {
 		t.Errorf("%d of the 2 constraints of person_records after the recovery", n)
@@ -385,10 +388,51 @@ func TestBackfillCrashIsRecovered(t *testing.T) {
 	if n := len(outboxEvents(t, r.pool, TypePersonCreated)); n != stats.Persons {
 		t.Errorf("%d PersonCreated events for %d persons", n, stats.Persons)
 	}
-	if n := count(t, r.pool, indexes); n != 4 {
-		t.Errorf("%d of the 4 secondary indexes after the backfill", n)
+	if n := count(t, r.pool, indexes); n != 5 {
+		t.Errorf("%d of the 5 secondary indexes after the backfill", n)
 	}
 	if n := count(t, r.pool, constraints); n != 2 {
 		t.Errorf("%d of the 2 constraints of person_records after the backfill", n)
+	}
+}
+
+// TestBackfillKeepsLastDocument: a record loaded twice keeps one person document, its last, under the record id of
+// that version; every record has its document, and a record resolved afterwards gets an id of its own.
+func TestBackfillKeepsLastDocument(t *testing.T) {
+	ctx := context.Background()
+	r, pool, _ := newIndex(t)
+	moved := jan.with("brp", "1", func(p *person) { p.postcode, p.house = "5701CD", 3 })
+	kees := person{source: "zsm", id: "k", given: "Kees", surname: "Bakker", year: 2001, month: 9, day: 9}
+	stats, err := r.Backfill(ctx, seq([]canonical.Person{jan.canonical(), kees.canonical(), moved.canonical()}), BackfillOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Records != 2 || stats.Duplicates != 1 {
+		t.Errorf("stats %+v, want 2 records and 1 repeated", stats)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM person_documents`); n != 2 {
+		t.Errorf("%d person documents, want 2 (the replaced version taken away)", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM person_records r JOIN person_documents d ON d.rid = r.rid`); n != 2 {
+		t.Errorf("%d records with their document, want 2", n)
+	}
+	var postcode string
+	if err := pool.QueryRow(ctx, `SELECT d.person->'addresses'->0->>'postcode' FROM person_records r
+		JOIN person_documents d ON d.rid = r.rid WHERE r.source = 'brp' AND r.local_id = '1'`).Scan(&postcode); err != nil {
+		t.Fatal(err)
+	}
+	if postcode != "5701CD" {
+		t.Errorf("the document of brp/1 holds postcode %q, want the last version's 5701CD", postcode)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM blocking_keys b LEFT JOIN person_records r ON r.rid = b.rid WHERE r.rid IS NULL`); n != 0 {
+		t.Errorf("%d blocking keys of no record", n)
+	}
+	// A record resolved after the backfill gets a record id after the reserved ones.
+	resolve(t, r, person{source: "gcos", id: "g", given: "Anna", surname: "Smit", year: 1990, month: 1, day: 2}.canonical())
+	if n := count(t, pool, `SELECT count(DISTINCT rid) FROM person_records`); n != 3 {
+		t.Errorf("%d distinct record ids for 3 records", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM person_records WHERE source = 'gcos' AND rid > (SELECT max(rid) FROM person_records WHERE source <> 'gcos')`); n != 1 {
+		t.Error("the record resolved after the backfill did not get a new record id")
 	}
 }

@@ -21,29 +21,35 @@ var errCrashed = errors.New("backfill stopped as by a crash")
 // backfill stops there as a crash would: the rows written so far and the marker stay.
 var backfillCrash func() bool
 
-// write stores the result over several connections at once: conn (the one that holds the staging tables and the
-// backfill lock) writes persons and records, others the blocking keys, the decisions and review items, and the
-// secondary indexes of each table as soon as its rows are in. Each part commits on its own; the events, the name
-// counts and the scheme commit last, in one transaction with the removal of the marker that says a backfill is
-// writing (see RecoverBackfill). A failed write takes away what it wrote.
-func (b *backfill) write(ctx context.Context, conn *pgx.Conn) (err error) {
-	// The tables are empty: loading them without their secondary indexes and building those at the end is
-	// several times faster than maintaining them row by row, and checking the records' key and reference to
-	// their person once for all of them many times faster than row by row.
-	if _, err := conn.Exec(ctx, `BEGIN;
-		INSERT INTO identity_backfill (persons_after, decisions_after, reviews_after)
-		SELECT (SELECT max(id) FROM persons), (SELECT max(id) FROM decisions), (SELECT max(id) FROM review_queue);
-		`+dropIndexesSQL+`;
-		ALTER TABLE person_records DROP CONSTRAINT person_records_person_id_fkey, DROP CONSTRAINT person_records_pkey;
-		COMMIT`); err != nil {
+// mark says on conn, before anything is loaded, that a backfill is writing (see RecoverBackfill), reserves the
+// first record id and drops what the backfill rebuilds at the end. The tables are empty: loading them without
+// their secondary indexes and building those at the end is several times faster than maintaining them row by row,
+// and checking the records' keys and references to their persons once for all of them many times faster than row
+// by row.
+func (b *backfill) mark(ctx context.Context, conn *pgx.Conn) error {
+	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO identity_backfill (persons_after, decisions_after, reviews_after)
+			SELECT (SELECT max(id) FROM persons), (SELECT max(id) FROM decisions), (SELECT max(id) FROM review_queue);
+			`+dropIndexesSQL+`;
+			ALTER TABLE person_records DROP CONSTRAINT person_records_person_id_fkey, DROP CONSTRAINT person_records_pkey`)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT nextval('person_record_rid_seq')`).Scan(&b.base)
+	})
+	if err != nil {
 		return fmt.Errorf("marking the backfill: %w", err)
 	}
-	crashed := false
-	defer func() {
-		if err != nil && !crashed {
-			err = errors.Join(err, b.undo(ctx, conn))
-		}
-	}()
+	return nil
+}
+
+// write stores the result over several connections at once: conn (the one that holds the backfill lock) writes
+// persons and records, others the blocking keys, the decisions and review items, and the secondary indexes of each
+// table as soon as its rows are in. Each part commits on its own; the events, the name counts and the scheme commit
+// last, in one transaction with the removal of the marker that says a backfill is writing (see RecoverBackfill).
+// loaded is the number of person documents the load wrote: those of records loaded more than once, but for the
+// last, are taken away.
+func (b *backfill) write(ctx context.Context, conn *pgx.Conn, loaded int) error {
 	rows, err := conn.Query(ctx, `SELECT 'P' || lpad(nextval('person_id_seq')::text, 10, '0') FROM generate_series(1, $1)`, b.persons)
 	if err != nil {
 		return fmt.Errorf("minting persons: %w", err)
@@ -131,24 +137,26 @@ func (b *backfill) write(ctx context.Context, conn *pgx.Conn) (err error) {
 	}
 	run(0,
 		timed("records", func(ctx context.Context) error { return b.writeRecords(ctx, conn, ids) }),
+		timed("documents", func(ctx context.Context) error { return b.dropSuperseded(ctx, conn, loaded) }),
 		wait(personsIn),
 		timed("records-constraints", exec(conn, "checking records", `ALTER TABLE person_records
 			ADD CONSTRAINT person_records_pkey PRIMARY KEY (source, local_id),
 			ADD CONSTRAINT person_records_person_id_fkey FOREIGN KEY (person_id) REFERENCES persons (id)`)),
-		timed("records-index", exec(conn, "building indexes", `CREATE INDEX person_records_person ON person_records (person_id)`)))
+		timed("records-index", exec(conn, "building indexes", `CREATE INDEX person_records_person ON person_records (person_id);
+			CREATE UNIQUE INDEX person_records_rid ON person_records (rid)`)))
 	run(1,
 		timed("keys", func(ctx context.Context) error {
 			defer close(keysIn)
 			return b.writeKeys(ctx, keyConn)
 		}),
-		timed("keys-index-hash", exec(keyConn, "building indexes", `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (source, local_id)`)))
+		timed("keys-index-hash", exec(keyConn, "building indexes", `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (rid)`)))
 	run(2,
 		timed("persons", func(ctx context.Context) error {
 			defer close(personsIn)
 			return b.writePersons(ctx, keyIndexConn, ids)
 		}),
 		wait(keysIn),
-		timed("keys-index-record", exec(keyIndexConn, "building indexes", `CREATE INDEX blocking_keys_record ON blocking_keys (source, local_id)`)))
+		timed("keys-index-record", exec(keyIndexConn, "building indexes", `CREATE INDEX blocking_keys_record ON blocking_keys (rid)`)))
 	run(3,
 		timed("decisions", func(ctx context.Context) error { return b.writeDecisions(ctx, decisionConn, ids) }),
 		timed("decisions-index", exec(decisionConn, "building indexes", `CREATE INDEX decisions_record ON decisions (source, local_id, id)`)),
@@ -173,7 +181,6 @@ func (b *backfill) write(ctx context.Context, conn *pgx.Conn) (err error) {
 		return err
 	}
 	if backfillCrash != nil && backfillCrash() {
-		crashed = true
 		_ = last.Rollback(context.WithoutCancel(ctx))
 		return errCrashed
 	}
@@ -214,30 +221,43 @@ func (b *backfill) writePersons(ctx context.Context, conn *pgx.Conn, ids []strin
 	return nil
 }
 
-// writeRecords writes person_records from the staging rows to keep (the last of each record) and the assignments.
+// writeRecords writes person_records from memory: each record with the id of its last person document, its
+// features, person and decision.
 func (b *backfill) writeRecords(ctx context.Context, conn *pgx.Conn, ids []string) error {
-	n := len(b.refs)
-	ord := b.lastOrd
-	row := make([]any, 6)
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"identity_backfill_assign"}, []string{"ord", "source", "local_id", "person_id", "decision", "score"},
-		pgx.CopyFromSlice(n, func(j int) ([]any, error) {
+	row := make([]any, 7)
+	var feat []byte
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"person_records"}, []string{"rid", "source", "local_id", "person_id", "features", "decision", "score"},
+		pgx.CopyFromSlice(len(b.refs), func(j int) ([]any, error) {
 			p := b.plans[j]
-			row[0], row[1], row[2], row[3], row[4], row[5] = ord[j], b.refs[j].Source, b.refs[j].LocalID, ids[b.person[j]], p.decision.String(), p.score
+			feat = encodeFeatures(feat[:0], &b.feats[j])
+			row[0], row[1], row[2], row[3], row[4], row[5], row[6] = b.rid(j), b.refs[j].Source, b.refs[j].LocalID, ids[b.person[j]], feat, p.decision.String(), p.score
 			return row, nil
 		})); err != nil {
-		return fmt.Errorf("writing assignments: %w", err)
-	}
-	// With the assignments' hash table in memory, the join reads the staging rows once instead of spilling them
-	// to temporary files in batches.
-	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `SET LOCAL work_mem = '512MB';
-			INSERT INTO person_records (source, local_id, person_id, features, person, decision, score)
-			SELECT a.source, a.local_id, a.person_id, s.features, s.person, a.decision, a.score
-			FROM identity_backfill_assign a JOIN identity_backfill_staging s ON s.ord = a.ord`)
-		return err
-	})
-	if err != nil {
 		return fmt.Errorf("writing records: %w", err)
+	}
+	return nil
+}
+
+// rid is the record id of record j.
+func (b *backfill) rid(j int) int64 { return b.base + int64(b.lastOrd[j]) }
+
+// dropSuperseded takes away the person documents of the loaded versions of records that a later version replaced.
+func (b *backfill) dropSuperseded(ctx context.Context, conn *pgx.Conn, loaded int) error {
+	if loaded == len(b.refs) {
+		return nil
+	}
+	kept := make([]bool, loaded)
+	for _, o := range b.lastOrd {
+		kept[o] = true
+	}
+	var gone []int64
+	for o, k := range kept {
+		if !k {
+			gone = append(gone, b.base+int64(o))
+		}
+	}
+	if _, err := conn.Exec(ctx, `DELETE FROM person_documents WHERE rid = ANY($1)`, gone); err != nil {
+		return fmt.Errorf("taking away replaced person documents: %w", err)
 	}
 	return nil
 }
@@ -245,8 +265,8 @@ func (b *backfill) writeRecords(ctx context.Context, conn *pgx.Conn, ids []strin
 // writeKeys writes the stored keys: what later records find these by.
 func (b *backfill) writeKeys(ctx context.Context, conn *pgx.Conn) error {
 	slot, j := 0, 0
-	row := make([]any, 4)
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "source", "local_id"},
+	row := make([]any, 3)
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "rid"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			for slot < len(b.keys) && !b.keys[slot].Stored() {
 				slot++
@@ -259,7 +279,7 @@ func (b *backfill) writeKeys(ctx context.Context, conn *pgx.Conn) error {
 			}
 			k := b.keys[slot]
 			slot++
-			row[0], row[1], row[2], row[3] = int64(k.Hash), int16(k.Kind), b.refs[j].Source, b.refs[j].LocalID
+			row[0], row[1], row[2] = int64(k.Hash), int16(k.Kind), b.rid(j)
 			return row, nil
 		})); err != nil {
 		return fmt.Errorf("writing blocking keys: %w", err)

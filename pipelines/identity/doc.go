@@ -4,8 +4,9 @@
 // # The index
 //
 // The tables (store/migrations/0004_person_index.sql) are persons (ids "P" and ten digits, minted once; a merged
-// person redirects to the winner), person_records (the latest data of every (source, local id), its person, its
-// prepared comparison features and its decision), blocking_keys, decisions (every resolution with its evidence:
+// person redirects to the winner), person_records (every (source, local id) with an integer record id, its person,
+// the prepared comparison features of its latest data and its decision), person_documents (that latest data: the
+// canonical person, by record id; 0009_record_ids.sql), blocking_keys (hash, kind, record id), decisions (every resolution with its evidence:
 // the comparisons, their per-attribute weights, blocks skipped for their size), review_queue and manual_decisions;
 // name_frequencies and name_frequency_totals (0006_name_frequencies.sql) count the records' names for the
 // term-frequency adjustment of name agreements (match.Frequencies).

@@ -89,8 +89,8 @@ func (r *Resolver) Show(ctx context.Context, personID string) (Person, error) {
 		p.MergedFrom, err = pgx.CollectRows(rows, pgx.RowTo[string])
 		return err
 	})
-	b.Queue(`SELECT source, local_id, decision, score, person->'identifiers', updated_at FROM person_records
-		WHERE person_id = $1 ORDER BY source, local_id`, id).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT r.source, r.local_id, r.decision, r.score, d.person->'identifiers', r.updated_at FROM person_records r
+		JOIN person_documents d ON d.rid = r.rid WHERE r.person_id = $1 ORDER BY r.source, r.local_id`, id).Query(func(rows pgx.Rows) error {
 		var err error
 		p.Records, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (PersonRecord, error) {
 			var pr PersonRecord

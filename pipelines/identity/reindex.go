@@ -72,15 +72,15 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 		start := time.Now()
 		// Resolutions take ROW EXCLUSIVE on these tables; EXCLUSIVE waits for them and keeps new ones out.
 		if _, err := tx.Exec(ctx, `LOCK TABLE person_records, blocking_keys IN EXCLUSIVE MODE;
-			CREATE TEMP TABLE identity_reindex (source text NOT NULL, local_id text NOT NULL, features bytea NOT NULL) ON COMMIT DROP;
+			CREATE TEMP TABLE identity_reindex (rid bigint NOT NULL, features bytea NOT NULL) ON COMMIT DROP;
 			SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
 			return fmt.Errorf("locking the index: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `TRUNCATE blocking_keys; DROP INDEX blocking_keys_hash, blocking_keys_record`); err != nil {
 			return fmt.Errorf("clearing blocking keys: %w", err)
 		}
-		// Page through the records in key order, a page at a time prepared in parallel, so memory stays bounded.
-		var after RecordRef
+		// Page through the records in rid order, a page at a time prepared in parallel, so memory stays bounded.
+		var after int64
 		var names match.TermCounter
 		for {
 			recs, err := reindexPage(ctx, tx, after, 20000)
@@ -90,18 +90,18 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 			if len(recs) == 0 {
 				break
 			}
-			after = recs[len(recs)-1].ref
+			after = recs[len(recs)-1].rid
 			for i := range recs {
 				names.Add(&recs[i].f)
 			}
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"identity_reindex"}, []string{"source", "local_id", "features"},
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"identity_reindex"}, []string{"rid", "features"},
 				pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
-					return []any{recs[i].ref.Source, recs[i].ref.LocalID, recs[i].feats}, nil
+					return []any{recs[i].rid, recs[i].feats}, nil
 				})); err != nil {
 				return fmt.Errorf("writing features: %w", err)
 			}
 			i, k := 0, 0
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "source", "local_id"},
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "rid"},
 				pgx.CopyFromFunc(func() ([]any, error) {
 					for i < len(recs) && k >= len(recs[i].keys) {
 						i, k = i+1, 0
@@ -111,7 +111,7 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 					}
 					key := recs[i].keys[k]
 					k++
-					return []any{int64(key.Hash), int16(key.Kind), recs[i].ref.Source, recs[i].ref.LocalID}, nil
+					return []any{int64(key.Hash), int16(key.Kind), recs[i].rid}, nil
 				}))
 			if err != nil {
 				return fmt.Errorf("writing blocking keys: %w", err)
@@ -123,7 +123,7 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 
 		start = time.Now()
 		if _, err := tx.Exec(ctx, `UPDATE person_records r SET features = x.features
-			FROM identity_reindex x WHERE r.source = x.source AND r.local_id = x.local_id`); err != nil {
+			FROM identity_reindex x WHERE r.rid = x.rid`); err != nil {
 			return fmt.Errorf("writing features: %w", err)
 		}
 		if _, err := tx.Exec(ctx, blockingIndexesSQL); err != nil {
@@ -143,16 +143,18 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 
 // reindexed is a record with its derived data made anew.
 type reindexed struct {
+	rid   int64
 	ref   RecordRef
 	f     match.Features
 	feats []byte
 	keys  []match.Key // the stored ones: what the index finds the record by
 }
 
-// reindexPage reads the up to n records after the given one, in key order, and prepares them in parallel.
-func reindexPage(ctx context.Context, tx pgx.Tx, after RecordRef, n int) ([]reindexed, error) {
-	rows, err := tx.Query(ctx, `SELECT source, local_id, person FROM person_records
-		WHERE (source, local_id) > ($1, $2) ORDER BY source, local_id LIMIT $3`, after.Source, after.LocalID, n)
+// reindexPage reads the up to n records after the record id given, in rid order, and prepares them in parallel.
+func reindexPage(ctx context.Context, tx pgx.Tx, after int64, n int) ([]reindexed, error) {
+	rows, err := tx.Query(ctx, `SELECT r.rid, r.source, r.local_id, d.person FROM person_records r
+		JOIN person_documents d ON d.rid = r.rid
+		WHERE r.rid > $1 ORDER BY r.rid LIMIT $2`, after, n)
 	if err != nil {
 		return nil, fmt.Errorf("reading records: %w", err)
 	}
@@ -161,7 +163,7 @@ func reindexPage(ctx context.Context, tx pgx.Tx, after RecordRef, n int) ([]rein
 	for rows.Next() {
 		var x reindexed
 		var raw []byte
-		if err := rows.Scan(&x.ref.Source, &x.ref.LocalID, &raw); err != nil {
+		if err := rows.Scan(&x.rid, &x.ref.Source, &x.ref.LocalID, &raw); err != nil {
 			return nil, fmt.Errorf("reading records: %w", err)
 		}
 		recs, raws = append(recs, x), append(raws, raw)

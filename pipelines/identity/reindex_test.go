@@ -36,7 +36,7 @@ func derived(t *testing.T, pool *pgxpool.Pool) (features, keys, persons, names s
 		return strings.Join(out, "\n")
 	}
 	return q(`SELECT source || '/' || local_id || ' ' || encode(features, 'hex') FROM person_records ORDER BY 1`),
-		q(`SELECT hash || ' ' || kind || ' ' || source || '/' || local_id FROM blocking_keys ORDER BY 1`),
+		q(`SELECT b.hash || ' ' || b.kind || ' ' || r.source || '/' || r.local_id FROM blocking_keys b JOIN person_records r ON r.rid = b.rid ORDER BY 1`),
 		q(`SELECT source || '/' || local_id || ' ' || person_id FROM person_records ORDER BY 1`),
 		q(`SELECT hash || ' ' || sum(count) FROM name_frequencies GROUP BY hash HAVING sum(count) <> 0
 			UNION ALL SELECT 'term ' || term || ' ' || sum(records) || ' ' || sum(squares) FROM name_frequency_totals GROUP BY term

@@ -240,7 +240,7 @@ func (r *Resolver) queueWrites(w *pgx.Batch, x *resolution) error {
 	}
 	w.Queue(upsertRecordSQL, self.Source, self.LocalID, person, x.feat, x.personJSON, pl.decision.String(), pl.score)
 	if x.st.current != "" {
-		w.Queue(`DELETE FROM blocking_keys WHERE source = $1 AND local_id = $2`, self.Source, self.LocalID)
+		w.Queue(`DELETE FROM blocking_keys WHERE rid = (SELECT rid FROM person_records WHERE source = $1 AND local_id = $2)`, self.Source, self.LocalID)
 	}
 	w.Queue(`INSERT INTO decisions (source, local_id, person_id, decision, score, evidence) VALUES ($1, $2, `+personParam+`, $4, $5, $6)`,
 		self.Source, self.LocalID, person, pl.decision.String(), pl.score, evJSON)
@@ -305,19 +305,21 @@ func (r *Resolver) publish(ctx context.Context, tx pgx.Tx, now time.Time, evs []
 	return nil
 }
 
-const candidatesSQL = `WITH c AS MATERIALIZED (
-    SELECT h.hash, k.source, k.local_id
+const candidatesSQL = `WITH me AS (
+    SELECT coalesce((SELECT rid FROM person_records WHERE source = $2 AND local_id = $3), 0) AS rid
+), c AS MATERIALIZED (
+    SELECT h.hash, k.rid
     FROM unnest($1::bigint[]) AS h(hash)
     CROSS JOIN LATERAL (
-        SELECT b.source, b.local_id FROM blocking_keys b
-        WHERE b.hash = h.hash AND NOT (b.source = $2 AND b.local_id = $3)
+        SELECT b.rid FROM blocking_keys b
+        WHERE b.hash = h.hash AND b.rid <> (SELECT rid FROM me)
         LIMIT $4) k
 ), big AS (
     SELECT hash, count(*) AS n FROM c GROUP BY hash HAVING count(*) > $5
 )
 SELECT NULL::bigint, NULL::bigint, r.source, r.local_id, r.person_id, r.features
-FROM (SELECT DISTINCT source, local_id FROM c WHERE hash NOT IN (SELECT hash FROM big)) d
-JOIN person_records r ON r.source = d.source AND r.local_id = d.local_id
+FROM (SELECT DISTINCT rid FROM c WHERE hash NOT IN (SELECT hash FROM big)) d
+JOIN person_records r ON r.rid = d.rid
 UNION ALL
 SELECT hash, n, NULL, NULL, NULL, NULL FROM big`
 
@@ -346,10 +348,15 @@ const personParam = `coalesce($3::text, 'P' || lpad(currval('person_id_seq')::te
 
 const mintSQL = `INSERT INTO persons (id) VALUES ('P' || lpad(nextval('person_id_seq')::text, 10, '0')) RETURNING id`
 
-const upsertRecordSQL = `INSERT INTO person_records (source, local_id, person_id, features, person, decision, score)
-VALUES ($1, $2, ` + personParam + `, $4, $5, $6, $7)
-ON CONFLICT (source, local_id) DO UPDATE SET person_id = excluded.person_id, features = excluded.features,
-    person = excluded.person, decision = excluded.decision, score = excluded.score, updated_at = now()`
+const upsertRecordSQL = `WITH r AS (
+    INSERT INTO person_records (source, local_id, person_id, features, decision, score)
+    VALUES ($1, $2, ` + personParam + `, $4, $6, $7)
+    ON CONFLICT (source, local_id) DO UPDATE SET person_id = excluded.person_id, features = excluded.features,
+        decision = excluded.decision, score = excluded.score, updated_at = now()
+    RETURNING rid
+)
+INSERT INTO person_documents (rid, person) SELECT rid, $5 FROM r
+ON CONFLICT (rid) DO UPDATE SET person = excluded.person`
 
 const insertReviewSQL = `INSERT INTO review_queue (source_a, local_id_a, source_b, local_id_b, score, evidence, reason)
 VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -208,8 +208,9 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 		keys.add(x)
 		cc = cc.merge(x.counts)
 	}
-	w.Queue(`INSERT INTO blocking_keys (hash, kind, source, local_id)
-		SELECT * FROM unnest($1::bigint[], $2::int2[], $3::text[], $4::text[])`, keys.hashes, keys.kinds, keys.sources, keys.localIDs)
+	w.Queue(`INSERT INTO blocking_keys (hash, kind, rid)
+		SELECT u.hash, u.kind, r.rid FROM unnest($1::bigint[], $2::int2[], $3::text[], $4::text[]) AS u(hash, kind, source, local_id)
+		JOIN person_records r ON r.source = u.source AND r.local_id = u.local_id`, keys.hashes, keys.kinds, keys.sources, keys.localIDs)
 	cc.queue(w, tx.Conn().PgConn().PID())
 	if err := tx.SendBatch(ctx, w).Close(); err != nil {
 		if len(rs) == 1 {

@@ -68,7 +68,7 @@ func TestResolveManyMatchesOneByOne(t *testing.T) {
 				`SELECT hash::text, sum(count)::text FROM name_frequencies GROUP BY hash HAVING sum(count) <> 0`,
 				`SELECT term::text, sum(records) || ' ' || sum(squares) FROM name_frequency_totals GROUP BY term`,
 				`SELECT id::text, message_id FROM outbox`,
-				`SELECT source || '/' || local_id || ' ' || hash, kind::text FROM blocking_keys`,
+				`SELECT r.source || '/' || r.local_id || ' ' || b.hash, b.kind::text FROM blocking_keys b JOIN person_records r ON r.rid = b.rid`,
 			} {
 				a, b := table(t, one.pool, q), table(t, many.pool, q)
 				if !maps.Equal(a, b) {

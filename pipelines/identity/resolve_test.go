@@ -73,7 +73,7 @@ func TestNewPersonIsCreated(t *testing.T) {
 	if len(evs) != 1 || evs[0].key != res.PersonID || evs[0].event.Subject != res.PersonID || evs[0].id != evs[0].event.ID {
 		t.Fatalf("PersonCreated events = %+v", evs)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM blocking_keys WHERE source = 'brp' AND local_id = '1' AND kind = 1`); n != 1 {
+	if n := count(t, pool, `SELECT count(*) FROM blocking_keys b JOIN person_records r ON r.rid = b.rid WHERE r.source = 'brp' AND r.local_id = '1' AND b.kind = 1`); n != 1 {
 		t.Errorf("%d BSN keys, want 1", n)
 	}
 	if _, err := r.ResolveOne(ctx, canonical.Person{}); !errors.Is(err, ErrNoProvenance) {
@@ -122,7 +122,7 @@ func TestDecisions(t *testing.T) {
 				t.Errorf("review items = %+v, want reason %q", items, tt.review)
 			}
 			if tt.second.bsn == "123456789" {
-				if n := count(t, pool, `SELECT count(*) FROM blocking_keys WHERE source = 'zsm' AND kind = 1`); n != 0 {
+				if n := count(t, pool, `SELECT count(*) FROM blocking_keys b JOIN person_records r ON r.rid = b.rid WHERE r.source = 'zsm' AND b.kind = 1`); n != 0 {
 					t.Errorf("a BSN failing the elfproef got %d BSN keys", n)
 				}
 			}
@@ -300,8 +300,16 @@ func TestReresolveKeepsPerson(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM person_records`); n != 2 {
 		t.Errorf("%d records, want 2", n)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM blocking_keys WHERE source = 'brp' AND local_id = '1' AND kind = 1`); n != 1 {
+	if n := count(t, pool, `SELECT count(*) FROM blocking_keys b JOIN person_records r ON r.rid = b.rid WHERE r.source = 'brp' AND r.local_id = '1' AND b.kind = 1`); n != 1 {
 		t.Errorf("%d BSN keys of the re-resolved record, want 1 (old keys replaced)", n)
+	}
+	var surname string
+	if err := pool.QueryRow(context.Background(), `SELECT d.person->'name'->>'surname' FROM person_records r
+		JOIN person_documents d ON d.rid = r.rid WHERE r.source = 'brp' AND r.local_id = '1'`).Scan(&surname); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM person_documents`); n != 2 || surname != "Bakker" {
+		t.Errorf("%d person documents, brp/1's with surname %q; want 2, the latest data (Bakker)", n, surname)
 	}
 }
 

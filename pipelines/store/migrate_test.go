@@ -184,3 +184,58 @@ func TestMigrateFailureRollsBack(t *testing.T) {
 		t.Errorf("applied versions %v (err %v), want [1]", versions, rows.Err())
 	}
 }
+
+// TestRecordIdsMigration applies 0009_record_ids.sql to a person index written before it: every record gets a
+// record id, its person JSON moves to person_documents under that id, its blocking keys name it by the id, and a
+// record written afterwards gets the next id.
+func TestRecordIdsMigration(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t, true)
+	var before []Migration
+	for _, m := range Migrations() {
+		if m.Version < 9 {
+			before = append(before, m)
+		}
+	}
+	if err := migrate(ctx, pool, before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO persons (id) VALUES ('P0000000001'), ('P0000000002');
+		INSERT INTO person_records (source, local_id, person_id, features, person, decision) VALUES
+			('brp', '1', 'P0000000001', '\x01', '{"name": {"surname": "Jansen"}}', 'no-match'),
+			('zsm', 'a', 'P0000000002', '\x01', '{"name": {"surname": "Bakker"}}', 'no-match');
+		INSERT INTO blocking_keys (hash, kind, source, local_id) VALUES (10, 1, 'brp', '1'), (11, 2, 'brp', '1'), (10, 1, 'zsm', 'a')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pool.Query(ctx, `SELECT r.source || '/' || r.local_id || ' ' || (d.person->'name'->>'surname') || ' ' ||
+			(SELECT string_agg(b.hash || ':' || b.kind, ',' ORDER BY b.hash, b.kind) FROM blocking_keys b WHERE b.rid = r.rid)
+		FROM person_records r JOIN person_documents d ON d.rid = r.rid ORDER BY r.source, r.local_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "brp/1 Jansen 10:1,11:2|zsm/a Bakker 10:1"; strings.Join(got, "|") != want {
+		t.Errorf("after the migration %q, want %q", strings.Join(got, "|"), want)
+	}
+	var rid int64
+	if err := pool.QueryRow(ctx, `INSERT INTO person_records (source, local_id, person_id, features, decision)
+		VALUES ('gcos', 'x', 'P0000000001', '\x01', 'match') RETURNING rid`).Scan(&rid); err != nil {
+		t.Fatal(err)
+	}
+	if rid != 3 {
+		t.Errorf("the next record id is %d, want 3", rid)
+	}
+}
