@@ -148,6 +148,10 @@ type Comparison struct {
 	Frequency [NumAttributes]float32
 	// IndexRecords is the size of the index the first record is resolved against (Frequencies.IndexRecords).
 	IndexRecords int64
+	// GivenNamesAlike is set when the given names are at the jw-0.80 level only because the first names look
+	// alike: neither one typing error apart nor of one phonetic key, two names rather than one mistyped
+	// (Johannes and Jan, Hendrik and Henk). It does not change the score; a hard rule reads it.
+	GivenNamesAlike bool
 }
 
 // Similarity thresholds of the Jaro-Winkler levels.
@@ -167,6 +171,9 @@ func Compare(a, b *Features) Comparison {
 	if l[AttrSurname] >= SurnameJW80 && l[AttrGivenNames] >= GivenJW80 && swapped(a, b) {
 		// The given-name evidence is carried by the surname's swapped level.
 		l[AttrSurname], l[AttrGivenNames] = SurnameSwapped, LevelMissing
+	}
+	if l[AttrGivenNames] == GivenJW80 {
+		c.GivenNamesAlike = !sameFirstNameSound(a, b) && !(oneEditLen(a.h.firstLen, b.h.firstLen) && oneEditApart(a.FirstName, b.FirstName))
 	}
 	l[AttrBirthDate] = compareBirth(a, b)
 	l[AttrBSN] = compareBSN(a, b)
@@ -331,13 +338,18 @@ func compareGiven(a, b *Features) Level {
 	case (len(a.FirstName) < len(a.GivenNames) || b.h.firstLen < b.h.givenLen) && nameInCommon(a.GivenNames, b.GivenNames):
 		// With one voornaam each, the only name in common would be the first, which differs.
 		return GivenNameInCommon
-	case jw >= jwLow || a.h.firstPhonetic != 0 && a.h.firstPhonetic == b.h.firstPhonetic && a.FirstNamePhonetic == b.FirstNamePhonetic ||
+	case jw >= jwLow || sameFirstNameSound(a, b) ||
 		oneEditLen(a.h.firstLen, b.h.firstLen) && oneEditApart(a.FirstName, b.FirstName):
 		return GivenJW80
 	case a.h.firstByte == b.h.firstByte:
 		return GivenFirstLetter
 	}
 	return GivenElse
+}
+
+// sameFirstNameSound reports whether the first given names of a and b have one phonetic key.
+func sameFirstNameSound(a, b *Features) bool {
+	return a.h.firstPhonetic != 0 && a.h.firstPhonetic == b.h.firstPhonetic && a.FirstNamePhonetic == b.FirstNamePhonetic
 }
 
 // initialsAgree reports whether two sets of voorletters can belong to one person: the first letters are equal
@@ -387,8 +399,9 @@ func indexSpace(s string) int {
 }
 
 // swapped reports whether given name and surname were exchanged between a and b: one's first name is the
-// other's surname, and one's surname is the other's first (or, when the voorvoegsel went into the given names,
-// last) given name, each at high similarity.
+// other's surname (or one of the names it may be registered under: a half of a combined name), and one's
+// surname is the other's first given name, or its last when the voorvoegsel went into the given names, or all of
+// them when the surname has several words ("Ait Ouali"), each at high similarity or one typing error apart.
 func swapped(a, b *Features) bool {
 	return swappedFrom(a, b) || swappedFrom(b, a)
 }
@@ -400,8 +413,25 @@ func swappedFrom(a, b *Features) bool {
 	}
 	// With an own surname, usedSurname is that surname: its hash, length and mask are the surname's.
 	return (a.h.first == b.h.used ||
-		mayReach(a.FirstName, int(b.h.usedLen), a.h.firstMask, b.h.usedMask, jwHigh) && JaroWinkler(a.FirstName, b.Surname) >= jwHigh) &&
-		(similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)))
+		mayReach(a.FirstName, int(b.h.usedLen), a.h.firstMask, b.h.usedMask, jwHigh) && JaroWinkler(a.FirstName, b.Surname) >= jwHigh ||
+		oneEditLen(a.h.firstLen, b.h.usedLen) && oneEditApart(a.FirstName, b.Surname) ||
+		hasKey(b, uint32(a.h.first), a.FirstName)) &&
+		(similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) || equalWithoutSpaces(b.GivenNames, a.Surname))
+}
+
+// equalWithoutSpaces reports whether the space-separated keys of s, written together, are key.
+func equalWithoutSpaces(s, key string) bool {
+	j := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			continue
+		}
+		if j >= len(key) || s[i] != key[j] {
+			return false
+		}
+		j++
+	}
+	return j == len(key)
 }
 
 // lastWord returns the last space-separated word of s.
@@ -414,9 +444,9 @@ func lastWord(s string) string {
 	return s
 }
 
-// similar reports whether two keys are equal or at least jwHigh similar.
+// similar reports whether two keys are equal, at least jwHigh similar or one typing error apart.
 func similar(x, y string) bool {
-	return x == y || JaroWinkler(x, y) >= jwHigh
+	return x == y || JaroWinkler(x, y) >= jwHigh || oneEditApart(x, y)
 }
 
 // compareBirth compares birth dates, complete or partial.

@@ -3,6 +3,7 @@ package match
 import (
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -95,8 +96,9 @@ func refSwappedFrom(a, b *Features) bool {
 	if a.FirstName == "" || a.Surname == "" || b.FirstName == "" || b.Surname == "" {
 		return false
 	}
-	return similar(a.FirstName, b.Surname) &&
-		(similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)))
+	return (similar(a.FirstName, b.Surname) || contains(b.SurnameKeys, a.FirstName)) &&
+		(similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
+			strings.ReplaceAll(b.GivenNames, " ", "") == a.Surname)
 }
 
 func refBirth(a, b *Features) Level {

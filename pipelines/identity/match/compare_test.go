@@ -73,12 +73,60 @@ func TestCompareGivenNames(t *testing.T) {
 }
 
 func TestCompareSwapped(t *testing.T) {
-	a := Prepare(person("Jansen", "", "Pieter", "19700101", ""))
-	b := Prepare(person("Pieter", "", "Jansen", "19700101", ""))
-	c := Compare(&a, &b)
-	if c.Levels[AttrSurname] != SurnameSwapped || c.Levels[AttrGivenNames] != LevelMissing {
-		t.Errorf("surname, given = %s, %s, want swapped, missing",
-			AttrSurname.LevelName(c.Levels[AttrSurname]), AttrGivenNames.LevelName(c.Levels[AttrGivenNames]))
+	tests := []struct {
+		name    string
+		a, b    canonical.Name
+		swapped bool
+	}{
+		{"exchanged", canonical.Name{GivenNames: "Jansen", Surname: "Pieter"}, canonical.Name{GivenNames: "Pieter", Surname: "Jansen"}, true},
+		{"surname of two words in the given names", canonical.Name{GivenNames: "Ait Ouali", Surname: "Mehmet"},
+			canonical.Name{GivenNames: "Mehmet Ahmed", Surname: "Ait Ouali"}, true},
+		{"exchanged and a short surname mistyped", canonical.Name{GivenNames: "Ilse Elisabeth", Surname: "Bso"},
+			canonical.Name{GivenNames: "Bos", Surname: "Ilse"}, true},
+		{"half of a combined name in the given names", canonical.Name{GivenNames: "Post", Surname: "Shanti"},
+			canonical.Name{GivenNames: "Shanti Maria", Surname: "Post-Mulder"}, true},
+		{"a first given name that is part of the other's surname only", canonical.Name{GivenNames: "Ait", Surname: "Kaya"},
+			canonical.Name{GivenNames: "Mehmet Ahmed", Surname: "Ait Ouali"}, false},
+		{"different persons", canonical.Name{GivenNames: "Jan", Surname: "Bos"}, canonical.Name{GivenNames: "Kees", Surname: "Vos"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := Prepare(canonical.Person{Name: tt.a})
+			b := Prepare(canonical.Person{Name: tt.b})
+			for _, c := range []Comparison{Compare(&a, &b), Compare(&b, &a)} {
+				got := c.Levels[AttrSurname] == SurnameSwapped && c.Levels[AttrGivenNames] == LevelMissing
+				if got != tt.swapped {
+					t.Errorf("surname, given = %s, %s; swapped %v, want %v", AttrSurname.LevelName(c.Levels[AttrSurname]),
+						AttrGivenNames.LevelName(c.Levels[AttrGivenNames]), got, tt.swapped)
+				}
+			}
+		})
+	}
+}
+
+func TestCompareGivenNamesAlike(t *testing.T) {
+	tests := []struct {
+		a, b  string
+		alike bool
+	}{
+		{"Johannes", "Jan", true},
+		{"Hendrik", "Henk", true},
+		{"Tim", "Tmi", false},              // one typing error
+		{"Christiaan", "Kristiaan", false}, // one name, spelled two ways
+		{"Johannes", "Johanes", false},     // jw-0.92
+		{"Jan", "Kees", false},             // else
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+"/"+tt.b, func(t *testing.T) {
+			a := Prepare(canonical.Person{Name: canonical.Name{GivenNames: tt.a}})
+			b := Prepare(canonical.Person{Name: canonical.Name{GivenNames: tt.b}})
+			for _, c := range []Comparison{Compare(&a, &b), Compare(&b, &a)} {
+				if c.GivenNamesAlike != tt.alike {
+					t.Errorf("GivenNamesAlike = %v at level %s, want %v", c.GivenNamesAlike,
+						AttrGivenNames.LevelName(c.Levels[AttrGivenNames]), tt.alike)
+				}
+			}
+		})
 	}
 }
 

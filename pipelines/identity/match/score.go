@@ -352,12 +352,20 @@ const (
 	// a typing error (parent and child of one name) are at most a possible match.
 	RuleBirthDatesDiffer Rule = "birth-dates-differ"
 	// RuleNearBirthDate: without a shared identifier, records whose birth dates agree only nearly (a typing error,
-	// a partial date) are at most a possible match unless the address or several given names agree as well: a
-	// namesake born in the same year explains them as well as one person with a mistyped date.
+	// a partial date) are at most a possible match unless the address (postcode, with or without the house
+	// number) or several given names agree as well: a namesake born in the same year explains them as well as one
+	// person with a mistyped date. Day and month exchanged is the exception where the address is not known to
+	// differ: a namesake's date of the same year is the other's with day and month exchanged one time in 900,
+	// less often than it is the same date (one time in 365), which links.
 	RuleNearBirthDate Rule = "near-birth-date-unconfirmed"
 	// RuleNoGivenNames: without a shared identifier, a record without given names (or initials) is at most a
 	// possible match with one at another address: a surname and a birth date alone are shared by namesakes.
+	// Given names exchanged with the surname are not missing: the surname's swapped level carries them.
 	RuleNoGivenNames Rule = "no-given-names-other-address"
+	// RuleGivenNamesAlike: likewise, records whose first given names are two names that look alike (Johannes
+	// and Jan, Hendrik and Henk; see Comparison.GivenNamesAlike) are at most a possible match at another address:
+	// such names confirm the person no more than missing ones.
+	RuleGivenNamesAlike Rule = "given-names-alike-other-address"
 )
 
 // Decide applies the thresholds alone to a score: Match at or above t.Match, PossibleMatch at or above
@@ -473,9 +481,10 @@ type Outcome struct {
 //     disagree): Conflict.
 //   - Without a shared BSN or SKN, given names that disagree entirely, or complete birth dates that disagree
 //     beyond a typing error, make at most a PossibleMatch: twins and parents with their child's name look alike
-//     in everything else. So do birth dates that agree only nearly, unless the address or several given names
-//     agree as well (a namesake born in the same year), and records of which one lacks given names and the
-//     addresses differ.
+//     in everything else. So do birth dates that agree only nearly, unless the postcode or several given names
+//     agree as well or day and month are exchanged at an address not known to differ (a namesake born in the
+//     same year), and records of which one lacks given names, or whose first given names are two names that
+//     look alike, and the addresses differ.
 //
 // A BSN that fails the elfproef never reaches the comparison (see Prepare).
 func (m *Model) Decide(cmp Comparison) Outcome {
@@ -507,13 +516,30 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 		o.Decision, o.Rule = PossibleMatch, RuleGivenNamesDiffer
 	case c[AttrBirthDate] == BirthElse:
 		o.Decision, o.Rule = PossibleMatch, RuleBirthDatesDiffer
-	case c[AttrAddress] != AddressExact && c[AttrBirthDate] != BirthExact && c[AttrBirthDate] != LevelMissing &&
-		c[AttrGivenNames] != GivenExactSeveral:
+	case nearBirthUnconfirmed(*c):
 		o.Decision, o.Rule = PossibleMatch, RuleNearBirthDate
-	case c[AttrGivenNames] == LevelMissing && c[AttrAddress] == AddressElse:
+	case c[AttrGivenNames] == LevelMissing && c[AttrSurname] != SurnameSwapped && c[AttrAddress] == AddressElse:
 		o.Decision, o.Rule = PossibleMatch, RuleNoGivenNames
+	case cmp.GivenNamesAlike && c[AttrAddress] == AddressElse:
+		o.Decision, o.Rule = PossibleMatch, RuleGivenNamesAlike
 	}
 	return o
+}
+
+// nearBirthUnconfirmed reports whether the birth dates agree only nearly and nothing that a namesake born in the
+// same year rarely shares confirms them (see RuleNearBirthDate): not the postcode (a namesake born in the same
+// year in the same street is a relative, whose given names differ), not several given names, and not day and
+// month exchanged unless the addresses differ.
+func nearBirthUnconfirmed(c [NumAttributes]Level) bool {
+	switch c[AttrBirthDate] {
+	case BirthExact, LevelMissing:
+		return false
+	case BirthDayMonthSwapped:
+		if c[AttrAddress] != AddressElse {
+			return false
+		}
+	}
+	return c[AttrAddress] != AddressExact && c[AttrAddress] != AddressPostcode && c[AttrGivenNames] != GivenExactSeveral
 }
 
 // clearlyDifferent reports whether two records sharing a BSN describe different persons: the birth dates disagree

@@ -174,6 +174,22 @@ func TestDecide(t *testing.T) {
 			Match, RuleNone},
 		{"nearly the same birth date elsewhere, several given names agree", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExactSeveral, AttrBirthDate: BirthOneEdit, AttrAddress: AddressElse, AttrGender: GenderEqual}},
 			Match, RuleNone},
+		{"nearly the same birth date, same postcode, house number mistyped", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthOneEdit, AttrAddress: AddressPostcode, AttrGender: GenderEqual}},
+			Match, RuleNone},
+		{"partial birth date, same postcode", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthSameYear, AttrAddress: AddressPostcode, AttrGender: GenderEqual}},
+			Match, RuleNone},
+		{"day and month exchanged, address unknown", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthDayMonthSwapped, AttrGender: GenderEqual}},
+			Match, RuleNone},
+		{"day and month exchanged elsewhere", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthDayMonthSwapped, AttrAddress: AddressElse, AttrGender: GenderEqual}},
+			PossibleMatch, RuleNearBirthDate},
+		{"names exchanged, another address", Comparison{Levels: lv{AttrSurname: SurnameSwapped, AttrBirthDate: BirthExact, AttrAddress: AddressElse, AttrGender: GenderEqual}},
+			Match, RuleNone},
+		{"given names alike, another address", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenJW80, AttrBirthDate: BirthExact, AttrAddress: AddressElse, AttrGender: GenderEqual}, GivenNamesAlike: true},
+			PossibleMatch, RuleGivenNamesAlike},
+		{"given names alike, the same address", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenJW80, AttrBirthDate: BirthExact, AttrAddress: AddressExact, AttrGender: GenderEqual}, GivenNamesAlike: true},
+			Match, RuleNone},
+		{"given name mistyped, another address", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrGivenNames: GivenJW80, AttrBirthDate: BirthExact, AttrAddress: AddressElse, AttrGender: GenderEqual}},
+			Match, RuleNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
