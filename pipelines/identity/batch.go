@@ -111,7 +111,7 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	start := time.Now()
 	src := b.loader(ctx, persons)
 	defer src.stop()
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"person_documents"}, []string{"rid", "person"}, src); err != nil {
+	if _, err := copyFrozen(ctx, conn.Conn(), "person_documents", []string{"rid", "person"}, src.appendRow); err != nil {
 		return stats, fmt.Errorf("backfill: loading: %w", err)
 	}
 	if src.err != nil {
@@ -234,7 +234,9 @@ type loadSource struct {
 	ord    int
 	err    error
 	ctx    context.Context
-	row    []any
+	// rid and json are the record id and the JSON of the person next took.
+	rid  int64
+	json []byte
 }
 
 type loaded struct {
@@ -251,7 +253,7 @@ type loadChunk struct {
 }
 
 func (b *backfill) loader(ctx context.Context, persons iter.Seq2[canonical.Person, error]) *loadSource {
-	s := &loadSource{b: b, ctx: ctx, row: make([]any, 2), chunks: make(chan loadChunk, 1), done: make(chan struct{})}
+	s := &loadSource{b: b, ctx: ctx, chunks: make(chan loadChunk, 1), done: make(chan struct{})}
 	go s.read(persons, 2048)
 	return s
 }
@@ -324,7 +326,8 @@ func (s *loadSource) fill() bool {
 	}
 }
 
-func (s *loadSource) Next() bool {
+// next takes the next person: its record id and JSON are then s.rid and s.json.
+func (s *loadSource) next() bool {
 	if s.err != nil {
 		return false
 	}
@@ -361,14 +364,21 @@ func (s *loadSource) Next() bool {
 	b.feats[j] = l.feats
 	sum := sha256.Sum256(l.json)
 	copy(b.digest[j][:], sum[:16])
-	s.row[0], s.row[1] = b.base+int64(s.ord), l.json
+	s.rid, s.json = b.base+int64(s.ord), l.json
 	s.ord++
 	l.p = canonical.Person{}
 	return true
 }
 
-func (s *loadSource) Values() ([]any, error) { return s.row, nil }
-func (s *loadSource) Err() error             { return s.err }
+// appendRow appends the next person document as a row of COPY's text format (see copyFrozen).
+func (s *loadSource) appendRow(dst []byte) ([]byte, bool, error) {
+	if !s.next() {
+		return dst, false, s.err
+	}
+	dst = appendCopyInt(dst, s.rid)
+	dst = appendCopyText(append(dst, '\t'), s.json)
+	return append(dst, '\n'), true, nil
+}
 
 // block gives every record the frequencies of its names among the records up to it, as resolving them one by one
 // would, computes the keys of every record and sorts them into blocks.

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
@@ -402,7 +403,8 @@ func TestBackfillKeepsLastDocument(t *testing.T) {
 	ctx := context.Background()
 	r, pool, _ := newIndex(t)
 	moved := jan.with("brp", "1", func(p *person) { p.postcode, p.house = "5701CD", 3 })
-	kees := person{source: "zsm", id: "k", given: "Kees", surname: "Bakker", year: 2001, month: 9, day: 9}
+	// COPY's text format escapes: a local id with a tab and a backslash, a name whose JSON holds backslashes.
+	kees := person{source: "zsm", id: "k\t\\n1", given: `Kees "Kee\"`, surname: "Bakker", year: 2001, month: 9, day: 9}
 	stats, err := r.Backfill(ctx, seq([]canonical.Person{jan.canonical(), kees.canonical(), moved.canonical()}), BackfillOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -424,8 +426,30 @@ func TestBackfillKeepsLastDocument(t *testing.T) {
 	if postcode != "5701CD" {
 		t.Errorf("the document of brp/1 holds postcode %q, want the last version's 5701CD", postcode)
 	}
+	var given string
+	if err := pool.QueryRow(ctx, `SELECT d.person->'name'->>'givenNames' FROM person_records r
+		JOIN person_documents d ON d.rid = r.rid WHERE r.source = 'zsm' AND r.local_id = $1`, kees.id).Scan(&given); err != nil {
+		t.Fatal(err)
+	}
+	if given != kees.given {
+		t.Errorf("zsm/%q holds given names %q, want %q", kees.id, given, kees.given)
+	}
 	if n := count(t, pool, `SELECT count(*) FROM blocking_keys b LEFT JOIN person_records r ON r.rid = b.rid WHERE r.rid IS NULL`); n != 0 {
 		t.Errorf("%d blocking keys of no record", n)
+	}
+	// The keys were written frozen: an index-only scan of them reads no heap page, with no VACUUM in between.
+	var plan []map[string]any
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = off`); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `EXPLAIN (ANALYZE, FORMAT JSON) SELECT rid FROM blocking_keys WHERE hash = ANY(SELECT hash FROM blocking_keys)`).Scan(&plan)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fetches := heapFetches(plan[0]["Plan"]); fetches != 0 {
+		t.Errorf("an index-only scan of the blocking keys fetched %d heap rows after the backfill, want 0 (written frozen)", fetches)
 	}
 	// A record resolved after the backfill gets a record id after the reserved ones.
 	resolve(t, r, person{source: "gcos", id: "g", given: "Anna", surname: "Smit", year: 1990, month: 1, day: 2}.canonical())
@@ -435,4 +459,25 @@ func TestBackfillKeepsLastDocument(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM person_records WHERE source = 'gcos' AND rid > (SELECT max(rid) FROM person_records WHERE source <> 'gcos')`); n != 1 {
 		t.Error("the record resolved after the backfill did not get a new record id")
 	}
+}
+
+// heapFetches sums the "Heap Fetches" of an EXPLAIN (FORMAT JSON) plan node and its children; -1 when no node is an
+// index-only scan.
+func heapFetches(node any) int {
+	n, ok := node.(map[string]any)
+	if !ok {
+		return -1
+	}
+	total := -1
+	if n["Node Type"] == "Index Only Scan" {
+		total = int(n["Heap Fetches"].(float64))
+	}
+	if kids, ok := n["Plans"].([]any); ok {
+		for _, k := range kids {
+			if f := heapFetches(k); f >= 0 {
+				total = max(total, 0) + f
+			}
+		}
+	}
+	return total
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -221,18 +222,29 @@ func (b *backfill) writePersons(ctx context.Context, conn *pgx.Conn, ids []strin
 	return nil
 }
 
-// writeRecords writes person_records from memory: each record with the id of its last person document, its
-// features, person and decision.
+// writeRecords writes person_records from memory, frozen (copyFrozen): each record with the id of its last person
+// document, its features, person and decision.
 func (b *backfill) writeRecords(ctx context.Context, conn *pgx.Conn, ids []string) error {
-	row := make([]any, 7)
+	j := 0
 	var feat []byte
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"person_records"}, []string{"rid", "source", "local_id", "person_id", "features", "decision", "score"},
-		pgx.CopyFromSlice(len(b.refs), func(j int) ([]any, error) {
+	_, err := copyFrozen(ctx, conn, "person_records", []string{"rid", "source", "local_id", "person_id", "features", "decision", "score"},
+		func(dst []byte) ([]byte, bool, error) {
+			if j >= len(b.refs) {
+				return dst, false, nil
+			}
 			p := b.plans[j]
 			feat = encodeFeatures(feat[:0], &b.feats[j])
-			row[0], row[1], row[2], row[3], row[4], row[5], row[6] = b.rid(j), b.refs[j].Source, b.refs[j].LocalID, ids[b.person[j]], feat, p.decision.String(), p.score
-			return row, nil
-		})); err != nil {
+			dst = appendCopyInt(dst, b.rid(j))
+			dst = appendCopyText(append(dst, '\t'), []byte(b.refs[j].Source))
+			dst = appendCopyText(append(dst, '\t'), []byte(b.refs[j].LocalID))
+			dst = append(append(dst, '\t'), ids[b.person[j]]...)
+			dst = appendCopyBytea(append(dst, '\t'), feat)
+			dst = append(append(dst, '\t'), p.decision.String()...)
+			dst = strconv.AppendFloat(append(dst, '\t'), p.score, 'g', -1, 64)
+			j++
+			return append(dst, '\n'), true, nil
+		})
+	if err != nil {
 		return fmt.Errorf("writing records: %w", err)
 	}
 	return nil
@@ -262,26 +274,27 @@ func (b *backfill) dropSuperseded(ctx context.Context, conn *pgx.Conn, loaded in
 	return nil
 }
 
-// writeKeys writes the stored keys: what later records find these by.
+// writeKeys writes the stored keys, frozen (copyFrozen): what later records find these by.
 func (b *backfill) writeKeys(ctx context.Context, conn *pgx.Conn) error {
 	slot, j := 0, 0
-	row := make([]any, 3)
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "rid"},
-		pgx.CopyFromFunc(func() ([]any, error) {
-			for slot < len(b.keys) && !b.keys[slot].Stored() {
-				slot++
-			}
-			if slot >= len(b.keys) {
-				return nil, nil
-			}
-			for int32(slot) >= b.keyOff[j+1] {
-				j++
-			}
-			k := b.keys[slot]
+	_, err := copyFrozen(ctx, conn, "blocking_keys", []string{"hash", "kind", "rid"}, func(dst []byte) ([]byte, bool, error) {
+		for slot < len(b.keys) && !b.keys[slot].Stored() {
 			slot++
-			row[0], row[1], row[2] = int64(k.Hash), int16(k.Kind), b.rid(j)
-			return row, nil
-		})); err != nil {
+		}
+		if slot >= len(b.keys) {
+			return dst, false, nil
+		}
+		for int32(slot) >= b.keyOff[j+1] {
+			j++
+		}
+		k := b.keys[slot]
+		slot++
+		dst = appendCopyInt(dst, int64(k.Hash))
+		dst = appendCopyInt(append(dst, '\t'), int64(k.Kind))
+		dst = appendCopyInt(append(dst, '\t'), b.rid(j))
+		return append(dst, '\n'), true, nil
+	})
+	if err != nil {
 		return fmt.Errorf("writing blocking keys: %w", err)
 	}
 	return nil

@@ -1,0 +1,104 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// copyFrozen empties table and fills it in one transaction on conn with COPY ... FREEZE from the rows next appends
+// in COPY's text format, one call a row, until it returns false. Rows copied into a table emptied in the same
+// transaction are written frozen and all-visible: the index-only scans that find candidates by their blocking keys
+// skip the heap at once, and no later pass (a VACUUM, or every first reader setting hint bits) rewrites the pages
+// of a table a backfill has just filled. A backfill may empty these tables: it runs only on an index without
+// records (and their keys and documents).
+func copyFrozen(ctx context.Context, conn *pgx.Conn, table string, columns []string, next func(dst []byte) ([]byte, bool, error)) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `TRUNCATE `+table); err != nil {
+			return err
+		}
+		sql := `COPY ` + table + ` (`
+		for i, c := range columns {
+			if i > 0 {
+				sql += ", "
+			}
+			sql += c
+		}
+		sql += `) FROM STDIN WITH (FREEZE)`
+		tag, err := conn.PgConn().CopyFrom(ctx, &rowReader{next: next}, sql)
+		n = tag.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("copying into %s: %w", table, err)
+	}
+	return n, nil
+}
+
+// rowReader reads the rows next appends, a buffer at a time.
+type rowReader struct {
+	next func(dst []byte) ([]byte, bool, error)
+	buf  []byte
+	pos  int
+	done bool
+}
+
+func (r *rowReader) Read(p []byte) (int, error) {
+	for r.pos >= len(r.buf) {
+		if r.done {
+			return 0, io.EOF
+		}
+		r.buf, r.pos = r.buf[:0], 0
+		for len(r.buf) < 64<<10 {
+			var more bool
+			var err error
+			r.buf, more, err = r.next(r.buf)
+			if err != nil {
+				return 0, err
+			}
+			if !more {
+				r.done = true
+				break
+			}
+		}
+	}
+	n := copy(p, r.buf[r.pos:])
+	r.pos += n
+	return n, nil
+}
+
+// appendCopyText appends s as a field of COPY's text format: backslash, tab, newline and carriage return escaped.
+func appendCopyText(dst []byte, s []byte) []byte {
+	for _, c := range s {
+		switch c {
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// appendCopyBytea appends b as a bytea field of COPY's text format: \\x and its hex digits.
+func appendCopyBytea(dst []byte, b []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '\\', '\\', 'x')
+	for _, c := range b {
+		dst = append(dst, hex[c>>4], hex[c&15])
+	}
+	return dst
+}
+
+// appendCopyInt appends an integer field.
+func appendCopyInt(dst []byte, v int64) []byte { return strconv.AppendInt(dst, v, 10) }
