@@ -144,13 +144,16 @@ func (b *backfill) write(ctx context.Context, conn *pgx.Conn, loaded int) error 
 			ADD CONSTRAINT person_records_pkey PRIMARY KEY (source, local_id),
 			ADD CONSTRAINT person_records_person_id_fkey FOREIGN KEY (person_id) REFERENCES persons (id)`)),
 		timed("records-index", exec(conn, "building indexes", `CREATE INDEX person_records_person ON person_records (person_id);
-			CREATE UNIQUE INDEX person_records_rid ON person_records (rid)`)))
+			CREATE UNIQUE INDEX person_records_rid ON person_records (rid)`)),
+		// Statistics for the planner at once, rather than at autovacuum's next visit.
+		timed("records-analyze", exec(conn, "analysing records", `ANALYZE person_records`)))
 	run(1,
 		timed("keys", func(ctx context.Context) error {
 			defer close(keysIn)
 			return b.writeKeys(ctx, keyConn)
 		}),
-		timed("keys-index-hash", exec(keyConn, "building indexes", `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (rid)`)))
+		timed("keys-index-hash", exec(keyConn, "building indexes", `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (rid)`)),
+		timed("keys-analyze", exec(keyConn, "analysing blocking keys", `ANALYZE blocking_keys`)))
 	run(2,
 		timed("persons", func(ctx context.Context) error {
 			defer close(personsIn)
