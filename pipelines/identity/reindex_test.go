@@ -105,6 +105,8 @@ func TestSchemePinned(t *testing.T) {
 		"2": "64c891249c9cfcbdce4b59b21163c483d0bea6af267fa1cc38144f95b600d644",
 		// from scheme 3 on, each key's role is hashed with it
 		"3": "71c84f9bb2ae5d74d3508cc131f8e12377761b119593890b05cd0c553a3c857b",
+		// from scheme 4 on, given names led by a voorvoegsel (a surname typed as given names) key on the word after it
+		"4": "7ba5ca8ba8706ca0d97bc109605a90b8709bf85fd34a3288980fdd95abcbbc63",
 	}
 	h := sha256.New()
 	for _, p := range dedupRecords(11, 300).records {

@@ -1,6 +1,10 @@
 package match
 
-import "github.com/ketenpoort/ketenpoort/canonical"
+import (
+	"strings"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+)
 
 // KeyKind is the kind of a blocking key: which attributes it is made of.
 type KeyKind uint8
@@ -108,7 +112,8 @@ func Keys(f *Features) []Key {
 // AppendKeys appends the blocking keys of a person with their roles to dst, without duplicates (a key made twice
 // has the union of its roles). It allocates only when dst has no room. Whoever blocks records stores each
 // record under its Stored keys and compares it with the records stored under its Probed keys: a pair meets when
-// the later record probes a key the earlier one is stored under.
+// the later record probes a key the earlier one is stored under. The first name of the keys is the first voornaam,
+// unless the given names hold a surname with its voorvoegsels (see surnameInGivenNames).
 func AppendKeys(dst []Key, f *Features) []Key {
 	start := len(dst)
 	add := func(k Key) {
@@ -130,8 +135,12 @@ func AppendKeys(dst []Key, f *Features) []Key {
 	date := f.Birth.Complete()
 	day := blockDate(f.Birth)
 	year := f.Birth.Year
+	var buf [maxPhoneticInput]byte
 	first := f.FirstNamePhonetic
-	initial := firstInitial(f)
+	if w := surnameInGivenNames(f.GivenNames); w != "" {
+		first = string(AppendPhonetic(buf[:0], w))
+	}
+	initial := firstInitial(f, first)
 	if date && first != "" {
 		add(Key{KeyBirthName, both, newHash(KeyBirthName).num(day).str(first).sum()})
 	}
@@ -184,12 +193,31 @@ func blockDate(d canonical.PartialDate) int {
 	return d.Year*10000 + min(d.Month, d.Day)*100 + max(d.Month, d.Day)
 }
 
-// firstInitial returns the first code of the phonetic key of the first name, or of the first voorletter when
-// only those are known, so that it compares with the first code of a surname's phonetic key (names exchanged);
-// 0 when there is neither.
-func firstInitial(f *Features) byte {
-	if f.FirstNamePhonetic != "" {
-		return f.FirstNamePhonetic[0]
+// surnameInGivenNames returns the word after the voorvoegsels that given names (as in Features.GivenNames) begin
+// with, or "" when they do not begin with one or hold nothing else. Given names that begin with a voorvoegsel are a
+// surname written in the given-name field ("van der Meijden" with "Jan" as surname): their first word says nothing,
+// while the word after the voorvoegsels is the surname's key, which the blocking keys take for the first name so
+// that such a record still meets the records with the names the right way round.
+func surnameInGivenNames(given string) string {
+	word, rest, more := strings.Cut(given, " ")
+	if !more || !canonical.IsSurnamePrefix(word) {
+		return ""
+	}
+	for more {
+		word, rest, more = strings.Cut(rest, " ")
+		if !canonical.IsSurnamePrefix(word) {
+			return word
+		}
+	}
+	return ""
+}
+
+// firstInitial returns the first code of first, the phonetic key of the first name as blocking takes it, or of the
+// first voorletter when only those are known, so that it compares with the first code of a surname's phonetic key
+// (names exchanged); 0 when there is neither.
+func firstInitial(f *Features, first string) byte {
+	if first != "" {
+		return first[0]
 	}
 	if f.Initials == "" {
 		return 0

@@ -59,6 +59,14 @@ func TestKeys(t *testing.T) {
 		{"typos in both names, year mistyped", base, person("Jna", "", "Mejiden", "19780512", ""), KeyDayInitials, true},
 		{"voorletters only, surname typo", base, initialsOnly, KeyDayInitials, true},
 		{"surname typo, day mistyped", base, person("Jan", "", "Mejiden", "19680513", ""), KeyYearFirstInitial, true},
+		// Names exchanged, the surname with its voorvoegsels in the given-name field, both mistyped: the word after
+		// the voorvoegsels stands for the first name.
+		{"swapped with voorvoegsel, typos", person("Femke", "van der", "Heijden", "19440623", ""),
+			person("van der Heijedn", "", "Femek", "19440623", ""), KeyDayInitials, true},
+		{"swapped with voorvoegsel, partial date", person("Femke", "van der", "Heijden", "19440623", ""),
+			person("van der Heijden", "", "Femke", "19440000", ""), KeyYearNames, true},
+		{"voorvoegsel given names, other person", person("Femke", "van der", "Heijden", "19440623", ""),
+			person("van der Heijden", "", "Bakker", "19440623", ""), KeyDayInitials, false},
 		{"different person", base, person("Kees", "", "Bakker", "19680512", ""), KeyBirthName, false},
 		{"different initials", base, person("Kees", "", "Bakker", "19680512", ""), KeyDayInitials, false},
 	}
@@ -159,7 +167,29 @@ func TestKeysUnique(t *testing.T) {
 			t.Errorf("key of unknown kind %d", k.Kind)
 		}
 	}
-	if n := testing.AllocsPerRun(100, func() { keys = AppendKeys(keys[:0], &f) }); n != 0 {
-		t.Errorf("AppendKeys into a slice with room allocates %.0f times, want 0", n)
+	for _, p := range []canonical.Person{
+		person("Smit", "", "Smit", "19680512", "123456782"),
+		person("van der Meijden", "", "Jan", "19680512", ""),
+	} {
+		f := Prepare(p)
+		keys := Keys(&f)
+		if n := testing.AllocsPerRun(100, func() { keys = AppendKeys(keys[:0], &f) }); n != 0 {
+			t.Errorf("AppendKeys into a slice with room allocates %.0f times, want 0", n)
+		}
+	}
+}
+
+func TestSurnameInGivenNames(t *testing.T) {
+	for _, tt := range []struct{ given, want string }{
+		{"jan pieter", ""},
+		{"van der meyden", "meyden"},
+		{"in t feld", "feld"},
+		{"van der", ""},
+		{"de", ""},
+		{"", ""},
+	} {
+		if got := surnameInGivenNames(tt.given); got != tt.want {
+			t.Errorf("surnameInGivenNames(%q) = %q, want %q", tt.given, got, tt.want)
+		}
 	}
 }
