@@ -169,43 +169,95 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 				per[in.source] = &stage.Counts{}
 			}
 		}
-		lastProgress, stored := time.Now(), 0
-		err = st.ProcessMany(ctx, many, stage.ManyOptions{Done: func(i int, c stage.Counts) {
-			per[inputs[i].source].Records += c.Records
-			per[inputs[i].source].Rejected += c.Rejected
-			stored++
-			if time.Since(lastProgress) > time.Second || stored == len(inputs) {
-				fmt.Fprintf(env.Stderr, "ingest: mapped %d of %d files (%.0fs)\n", stored, len(inputs), time.Since(start).Seconds())
-				lastProgress = time.Now()
-			}
-		}})
-		if err != nil {
-			return err
-		}
-		mapped := time.Since(start)
-
 		names := make([]string, 0, len(per))
 		for n := range per {
 			names = append(names, n)
 		}
 		sort.Strings(names)
+
+		// The index is brought under the current scheme before anything is resolved into it.
+		if _, _, err := r.EnsureScheme(ctx, reindexProgress(env)); err != nil {
+			return err
+		}
+		// Into an empty index the persons are backfilled in bulk. When none of the sources has stored records yet,
+		// the backfill runs while the files are mapped, taking the persons of the records as they are stored;
+		// otherwise it reads the stored records of the sources back afterwards, as the index is to hold them all.
+		stream := backfillWhileMapping
+		if stream {
+			if err := pool.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM source_records WHERE source = ANY($1))`, names).Scan(&stream); err != nil {
+				return fmt.Errorf("looking for stored records of the sources: %w", err)
+			}
+		}
+		stderr := &lockedWriter{w: env.Stderr}
+		backfillOpts := identity.BackfillOptions{Progress: func(phase string, took time.Duration) {
+			fmt.Fprintf(stderr, "ingest: backfill %s (%.1fs)\n", phase, took.Seconds())
+		}}
+		ctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		var feed *personFeed
+		type outcome struct {
+			stats identity.BackfillStats
+			err   error
+		}
+		backfilled := make(chan outcome, 1)
+		if stream {
+			feed = newPersonFeed(ctx, 8)
+			go func() {
+				stats, err := r.Backfill(ctx, feed.persons, backfillOpts)
+				feed.stop()
+				if err != nil && !errors.Is(err, identity.ErrIndexNotEmpty) {
+					cancel(err) // the mapping stops too; what it stored stays
+				}
+				backfilled <- outcome{stats, err}
+			}()
+		}
+
+		lastProgress, stored := time.Now(), 0
+		opts := stage.ManyOptions{Done: func(i int, c stage.Counts) {
+			per[inputs[i].source].Records += c.Records
+			per[inputs[i].source].Rejected += c.Rejected
+			stored++
+			if time.Since(lastProgress) > time.Second || stored == len(inputs) {
+				fmt.Fprintf(stderr, "ingest: mapped %d of %d files (%.0fs)\n", stored, len(inputs), time.Since(start).Seconds())
+				lastProgress = time.Now()
+			}
+		}}
+		if feed != nil {
+			opts.Stored = feed.stored
+		}
+		err = st.ProcessMany(ctx, many, opts)
+		if feed != nil {
+			feed.end(err)
+		}
+		if err != nil {
+			cancel(err)
+			if feed != nil {
+				<-backfilled
+			}
+			return context.Cause(ctx) // the first error, of the mapping or of the backfill
+		}
+		mapped := time.Since(start)
+
 		fmt.Fprintf(env.Stdout, "records per source (mapped, rejected):\n")
 		for _, n := range names {
 			fmt.Fprintf(env.Stdout, "  %-20s %8d %6d\n", n, per[n].Records, per[n].Rejected)
 		}
 
-		// Resolve the persons of the ingested sources: a bulk backfill into an empty index, else one by one (into
-		// an index brought under the current scheme first).
-		if _, _, err := r.EnsureScheme(ctx, reindexProgress(env)); err != nil {
-			return err
-		}
-		persons := storedPersons(ctx, pool, names)
+		// Resolve the persons of the ingested sources: a bulk backfill into an empty index, else one by one.
 		resolveStart := time.Now()
-		stats, err := r.Backfill(ctx, persons, identity.BackfillOptions{Progress: func(phase string, took time.Duration) {
-			fmt.Fprintf(env.Stderr, "ingest: backfill %s (%.1fs)\n", phase, took.Seconds())
-		}})
+		var stats identity.BackfillStats
+		if feed != nil {
+			res := <-backfilled
+			stats, err = res.stats, res.err
+			if err != nil && !errors.Is(err, identity.ErrIndexNotEmpty) {
+				return context.Cause(ctx)
+			}
+		} else {
+			stats, err = r.Backfill(ctx, storedPersons(ctx, pool, names), backfillOpts)
+		}
 		switch {
 		case errors.Is(err, identity.ErrIndexNotEmpty):
+			stream = false // the backfill took nothing: the times below are the mapping's and the resolution's
 			// A person record that appears in several stored records (a GCOS person in two cases) is resolved
 			// once, with its last data at the place of its first appearance, as the backfill does: resolving each
 			// version in turn would move the record out of its person and back.
@@ -258,10 +310,115 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 			}
 			fmt.Fprintln(env.Stdout)
 		}
-		fmt.Fprintf(env.Stdout, "took %.1fs (map and store %.1fs, resolve %.1fs)\n", time.Since(start).Seconds(),
-			mapped.Seconds(), time.Since(resolveStart).Seconds())
+		if stream {
+			fmt.Fprintf(env.Stdout, "took %.1fs (map and store %.1fs with the backfill loading the persons alongside, resolve %.1fs after)\n",
+				time.Since(start).Seconds(), mapped.Seconds(), time.Since(resolveStart).Seconds())
+		} else {
+			fmt.Fprintf(env.Stdout, "took %.1fs (map and store %.1fs, resolve %.1fs)\n", time.Since(start).Seconds(),
+				mapped.Seconds(), time.Since(resolveStart).Seconds())
+		}
 		return printRejections(ctx, env, pool, inputIDs)
 	})
+}
+
+// backfillWhileMapping lets ingest feed the backfill while it maps; tests turn it off to compare with the backfill
+// from the stored records.
+var backfillWhileMapping = true
+
+// personFeed hands the persons of the records the stage stores, in the order they were stored, to a backfill that
+// runs meanwhile. A bounded channel of chunks between them holds the mapping up when the backfill falls behind;
+// once the backfill takes no more persons (it failed, or found the index not empty), the persons are dropped, so
+// the mapping never waits on it. The records are stored either way.
+type personFeed struct {
+	ctx     context.Context
+	ch      chan []canonical.Person
+	pending []canonical.Person // the chunk being filled
+	gone    chan struct{}      // closed when the backfill takes no more persons
+	once    sync.Once
+	err     error // why the mapping ended early; set before ch is closed
+}
+
+// feedChunk is the number of persons the feed hands on at a time.
+const feedChunk = 2048
+
+// newPersonFeed returns a feed that holds up to chunks chunks, and the one being filled.
+func newPersonFeed(ctx context.Context, chunks int) *personFeed {
+	return &personFeed{ctx: ctx, ch: make(chan []canonical.Person, chunks), gone: make(chan struct{})}
+}
+
+// stored is the stage's Stored hook: it passes the persons of the records on, in their order.
+func (f *personFeed) stored(_ int, recs []canonical.Record) {
+	select {
+	case <-f.gone:
+		return
+	default:
+	}
+	for _, rec := range recs {
+		f.pending = append(f.pending, rec.Persons...)
+	}
+	if len(f.pending) >= feedChunk {
+		f.send()
+	}
+}
+
+// send hands the chunk being filled on, or drops it when the backfill is gone or ctx ended (the mapping then fails
+// too, so nothing goes missing unnoticed).
+func (f *personFeed) send() {
+	select {
+	case f.ch <- f.pending:
+	case <-f.gone:
+	case <-f.ctx.Done():
+	}
+	f.pending = make([]canonical.Person, 0, feedChunk+64)
+}
+
+// end says the mapping is over, with its error if it failed: the persons end there, with that error.
+func (f *personFeed) end(err error) {
+	if err == nil && len(f.pending) > 0 {
+		f.send()
+	}
+	f.err = err
+	close(f.ch)
+}
+
+// stop says the backfill takes no more persons.
+func (f *personFeed) stop() { f.once.Do(func() { close(f.gone) }) }
+
+// persons yields the persons passed on until the mapping ends; an error when it failed or ctx ended.
+func (f *personFeed) persons(yield func(canonical.Person, error) bool) {
+	for {
+		select {
+		case ps, ok := <-f.ch:
+			if !ok {
+				if f.err != nil {
+					yield(canonical.Person{}, fmt.Errorf("mapping: %w", f.err))
+				}
+				return
+			}
+			for _, p := range ps {
+				if !yield(p, nil) {
+					f.stop()
+					return
+				}
+			}
+		case <-f.ctx.Done():
+			f.stop()
+			yield(canonical.Person{}, context.Cause(f.ctx))
+			return
+		}
+	}
+}
+
+// lockedWriter serialises the writes of goroutines that report progress to one stream.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
 }
 
 // reindexProgress prints the phases of a reindex.

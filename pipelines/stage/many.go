@@ -26,6 +26,11 @@ type ManyOptions struct {
 	Workers int
 	// Done, when set, is called in input order once an input's outcomes are all stored, with its counts.
 	Done func(i int, c Counts)
+	// Stored, when set, is called right after each transaction commits, once for every input with records in
+	// it, in input order: the mapped records of the i-th input that the transaction stored, in the input's order.
+	// Rejections are not passed on, and nothing of a transaction that failed. The callee may keep recs; a slow
+	// callee holds the writer up.
+	Stored func(i int, recs []canonical.Record)
 }
 
 // ProcessMany processes inputs as Process would each in turn, and stores the same rows with the same ids, but
@@ -92,6 +97,7 @@ func (s *Stage) ProcessMany(ctx context.Context, inputs []Input, opts ManyOption
 	}()
 
 	var batch []item
+	var runs []run    // the inputs of batch, in order
 	var pending []int // inputs whose outcomes are all in batch or stored, not yet reported
 	counts := make([]Counts, len(inputs))
 	flush := func() error {
@@ -100,6 +106,22 @@ func (s *Stage) ProcessMany(ctx context.Context, inputs []Input, opts ManyOption
 				return err
 			}
 		}
+		if opts.Stored != nil {
+			start := 0
+			for _, r := range runs {
+				var recs []canonical.Record
+				for _, it := range batch[start:r.end] {
+					if it.o.Rejection == nil {
+						recs = append(recs, it.o.Canonical)
+					}
+				}
+				if len(recs) > 0 {
+					opts.Stored(r.input, recs)
+				}
+				start = r.end
+			}
+		}
+		runs = runs[:0]
 		for _, it := range batch {
 			src := it.prov.Source
 			if it.o.Rejection != nil {
@@ -125,6 +147,11 @@ func (s *Stage) ProcessMany(ctx context.Context, inputs []Input, opts ManyOption
 					counts[j.i].Records++
 				}
 				batch = append(batch, it)
+				if n := len(runs); n > 0 && runs[n-1].input == j.i {
+					runs[n-1].end = len(batch)
+				} else {
+					runs = append(runs, run{input: j.i, end: len(batch)})
+				}
 				if len(batch) >= s.ChunkSize {
 					if err := flush(); err != nil {
 						return err
@@ -142,6 +169,9 @@ func (s *Stage) ProcessMany(ctx context.Context, inputs []Input, opts ManyOption
 	}
 	return flush()
 }
+
+// run is a stretch of the writer's batch of one input: from the end of the run before it to end.
+type run struct{ input, end int }
 
 // mapInput reads and maps one input, sending its outcomes, encoded, in chunks to out. It returns an error only
 // when the input cannot be opened or ctx ends; an input that cannot be read on from some point ends with one

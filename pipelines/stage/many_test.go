@@ -139,3 +139,95 @@ func TestProcessManyStopsOnAnInputThatCannotBeOpened(t *testing.T) {
 		t.Fatalf("err = %v, want the open error naming the file", err)
 	}
 }
+
+// storedHook records what ProcessMany's Stored hook passes on, and checks in the call that the records are
+// committed already: another connection sees them.
+type storedHook struct {
+	t     *testing.T
+	pool  *pgxpool.Pool
+	calls []string // "input source/local-id"
+}
+
+func (h *storedHook) stored(i int, recs []canonical.Record) {
+	for _, rec := range recs {
+		p := rec.Provenance
+		var msg string
+		err := h.pool.QueryRow(context.Background(), `SELECT message_id FROM source_records WHERE source = $1 AND local_id = $2`,
+			p.Source, p.LocalID).Scan(&msg)
+		if err != nil || msg != p.MessageID {
+			h.t.Errorf("input %d: %s/%s passed on before its transaction committed: message %q, %v", i, p.Source, p.LocalID, msg, err)
+		}
+		h.calls = append(h.calls, fmt.Sprintf("%d %s/%s", i, p.Source, p.LocalID))
+	}
+}
+
+func manyOf(ins []stage3) []Input {
+	at := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
+	inputs := make([]Input, len(ins))
+	for i, in := range ins {
+		inputs[i] = Input{Prov: canonical.Provenance{Source: in.source, ReceivedAt: at, MessageID: in.id},
+			Open: func() (io.ReadSeekCloser, error) { return nopCloser{bytes.NewReader([]byte(in.body))}, nil }}
+	}
+	return inputs
+}
+
+func TestProcessManyPassesOnStoredRecordsInInputOrder(t *testing.T) {
+	st, pool := newStage(t)
+	st.ChunkSize = 7 // transactions spanning inputs, and inputs spanning transactions
+	h := &storedHook{t: t, pool: pool}
+	records := 0
+	err := st.ProcessMany(context.Background(), manyOf(manyInputs()), ManyOptions{Workers: 3, Stored: h.stored,
+		Done: func(_ int, c Counts) { records += c.Records }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Input 1 has one good record among rejections, input 2 twenty-five, inputs 3 and 4 none (an unknown source,
+	// an unreadable input), input 5 carries EHV-1 again.
+	want := []string{"0 gemeente-eindhoven/EHV-1"}
+	for i := range 25 {
+		want = append(want, fmt.Sprintf("1 gemeente-eindhoven/EHV-B%d", i))
+	}
+	want = append(want, "4 gemeente-eindhoven/EHV-1")
+	if strings.Join(h.calls, "\n") != strings.Join(want, "\n") {
+		t.Errorf("passed on\n%s\nwant\n%s", strings.Join(h.calls, "\n"), strings.Join(want, "\n"))
+	}
+	if len(h.calls) != records {
+		t.Errorf("%d records passed on, %d stored", len(h.calls), records)
+	}
+}
+
+func TestProcessManyPassesOnNothingOfAFailedTransaction(t *testing.T) {
+	st, pool := newStage(t)
+	st.ChunkSize = 7
+	// The database refuses one record of the second input: its transaction, the third, rolls back.
+	_, err := pool.Exec(context.Background(), `
+		CREATE FUNCTION refuse_b16() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.local_id = 'EHV-B16' THEN RAISE EXCEPTION 'refused %', NEW.local_id; END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER refuse_b16 BEFORE INSERT ON source_records FOR EACH ROW EXECUTE FUNCTION refuse_b16()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &storedHook{t: t, pool: pool}
+	err = st.ProcessMany(context.Background(), manyOf(manyInputs()), ManyOptions{Workers: 3, Stored: h.stored})
+	if err == nil || !strings.Contains(err.Error(), "refused EHV-B16") {
+		t.Fatalf("err = %v, want the refusal", err)
+	}
+	// Transactions of 7 outcomes: input 1 (4 outcomes) with EHV-B0..B2, then EHV-B3..B9; EHV-B10..B16 fail.
+	want := []string{"0 gemeente-eindhoven/EHV-1"}
+	for i := range 10 {
+		want = append(want, fmt.Sprintf("1 gemeente-eindhoven/EHV-B%d", i))
+	}
+	if strings.Join(h.calls, "\n") != strings.Join(want, "\n") {
+		t.Errorf("passed on\n%s\nwant what was committed\n%s", strings.Join(h.calls, "\n"), strings.Join(want, "\n"))
+	}
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM source_records`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(h.calls) {
+		t.Errorf("%d records stored, %d passed on", n, len(h.calls))
+	}
+}
