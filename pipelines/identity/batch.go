@@ -52,8 +52,8 @@ type BackfillStats struct {
 // Backfill fills an empty index with persons in one go: it loads them (their person documents go straight to
 // person_documents with COPY, their features stay in memory), blocks and scores them in memory with Workers
 // goroutines, clusters them, and writes persons, records, keys, decisions, review items and PersonCreated events
-// with COPY, over several connections at once. A record that appears twice (same
-// source and local id) is indexed once, with its last data, at the place of its first appearance.
+// with COPY, over several connections at once. A record that appears twice (same source and local id) is indexed
+// once, with its last data, at the place of its first appearance.
 //
 // It decides as incremental resolution of the records one by one in their order would: each record is compared
 // with the earlier records sharing a blocking key (under the same block-size cap), and planned by the same rules
@@ -62,8 +62,8 @@ type BackfillStats struct {
 // with ErrIndexNotEmpty when the index holds records.
 //
 // Nothing else may resolve records meanwhile: it drops the tables' secondary indexes and builds them anew. From
-// before the load until its last commit, a marker row (table identity_backfill) and a session lock say so; the events, the name counts
-// and the removal of the marker commit last, together. A failed backfill takes away what it wrote; one that
+// before the load until its last commit, a marker row (table identity_backfill) and a session lock say so; the
+// events, the name counts and the removal of the marker commit last, together. A failed backfill takes away what it wrote; one that
 // crashed leaves the marker, and the next start (RecoverBackfill, which EnsureScheme and Backfill call) takes its
 // rows away, so the index is empty again and the backfill can run anew. Another backfill fails with
 // ErrBackfillRunning.
