@@ -111,11 +111,9 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	start := time.Now()
 	src := b.loader(ctx, persons)
 	defer src.stop()
+	// A person that cannot be read or encoded fails the copy with its error (loadSource.appendRow).
 	if _, err := copyFrozen(ctx, conn.Conn(), "person_documents", []string{"rid", "person"}, src.appendRow); err != nil {
 		return stats, fmt.Errorf("backfill: loading: %w", err)
-	}
-	if src.err != nil {
-		return stats, fmt.Errorf("backfill: loading: %w", src.err)
 	}
 	if src.ord > 0 {
 		if _, err := conn.Exec(ctx, `SELECT setval('person_record_rid_seq', $1)`, b.base+int64(src.ord)-1); err != nil {

@@ -481,3 +481,19 @@ func heapFetches(node any) int {
 	}
 	return total
 }
+
+// TestBackfillRefusesPersonWithoutProvenance: a person the load cannot index fails the backfill with its error, and
+// what the load wrote is taken away.
+func TestBackfillRefusesPersonWithoutProvenance(t *testing.T) {
+	ctx := context.Background()
+	r, pool, _ := newIndex(t)
+	_, err := r.Backfill(ctx, seq([]canonical.Person{jan.canonical(), {}}), BackfillOptions{})
+	if !errors.Is(err, ErrNoProvenance) {
+		t.Fatalf("backfill: %v, want ErrNoProvenance", err)
+	}
+	for _, q := range []string{`SELECT count(*) FROM identity_backfill`, `SELECT count(*) FROM person_documents`, `SELECT count(*) FROM person_records`} {
+		if n := count(t, pool, q); n != 0 {
+			t.Errorf("after the failed backfill %s = %d, want 0", q, n)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -21,15 +22,12 @@ func copyFrozen(ctx context.Context, conn *pgx.Conn, table string, columns []str
 		if _, err := tx.Exec(ctx, `TRUNCATE `+table); err != nil {
 			return err
 		}
-		sql := `COPY ` + table + ` (`
-		for i, c := range columns {
-			if i > 0 {
-				sql += ", "
-			}
-			sql += c
+		sql := `COPY ` + table + ` (` + strings.Join(columns, ", ") + `) FROM STDIN WITH (FREEZE)`
+		rows := &rowReader{next: next}
+		tag, err := conn.PgConn().CopyFrom(ctx, rows, sql)
+		if rows.err != nil {
+			return rows.err // the server reports it only as the text of a failed COPY
 		}
-		sql += `) FROM STDIN WITH (FREEZE)`
-		tag, err := conn.PgConn().CopyFrom(ctx, &rowReader{next: next}, sql)
 		n = tag.RowsAffected()
 		return err
 	})
@@ -45,6 +43,7 @@ type rowReader struct {
 	buf  []byte
 	pos  int
 	done bool
+	err  error // what next failed with
 }
 
 func (r *rowReader) Read(p []byte) (int, error) {
@@ -58,6 +57,7 @@ func (r *rowReader) Read(p []byte) (int, error) {
 			var err error
 			r.buf, more, err = r.next(r.buf)
 			if err != nil {
+				r.err = err
 				return 0, err
 			}
 			if !more {
