@@ -10,7 +10,7 @@ import (
 
 // codecVersion is the first byte of encoded features. It changes when the layout does; rows written under another
 // version are re-prepared from their person JSON (see decodeFeatures' callers).
-const codecVersion = 1
+const codecVersion = 2
 
 // errCodec means stored features could not be decoded.
 var errCodec = errors.New("malformed stored features")
@@ -56,6 +56,8 @@ func encodeFeatures(dst []byte, f *match.Features) []byte {
 	str(f.Postcode)
 	num(int64(f.HouseNumber))
 	dst = append(dst, f.Gender)
+	str(f.Street)
+	str(f.City)
 	return dst
 }
 
@@ -95,6 +97,8 @@ func decodeFeatures(b []byte, f *match.Features) error {
 	f.Postcode = d.str()
 	f.HouseNumber = int(d.varint())
 	f.Gender = d.byte()
+	f.Street = d.str()
+	f.City = d.str()
 	if d.err || len(d.b) != 0 {
 		return fmt.Errorf("decoding features: %w", errCodec)
 	}

@@ -12,8 +12,8 @@ import (
 func TestCodecRoundTrip(t *testing.T) {
 	// The codec writes every field of match.Features by hand but Frequencies (not stored) and the derived one:
 	// a field added there must be added here.
-	if n := reflect.TypeFor[match.Features]().NumField(); n != 21 {
-		t.Fatalf("match.Features has %d fields, the codec knows 21: update encodeFeatures and decodeFeatures", n)
+	if n := reflect.TypeFor[match.Features]().NumField(); n != 23 {
+		t.Fatalf("match.Features has %d fields, the codec knows 23: update encodeFeatures and decodeFeatures", n)
 	}
 	d := dedupRecords(1, 300)
 	for _, p := range append(d.records, jan.canonical(), person{source: "x", id: "1"}.canonical()) {

@@ -91,8 +91,7 @@ func collectCounts(rows pgx.Rows, counts map[uint64]int64) error {
 // from the counts and totals read: the record's earlier version, of hashes old (zero for a new record), counted
 // in them, is taken out first. For a new record this is what match.TermCounter gives.
 func frequencies(terms, old [match.NumTerms]uint64, counts map[uint64]int64, totals [match.NumTerms]match.TermTotals) match.Frequencies {
-	var shift [match.NumTerms]float32
-	size := totals[match.TermSurname].Records
+	var n [match.NumTerms]int64
 	for t, h := range terms {
 		if h == 0 {
 			continue
@@ -104,14 +103,10 @@ func frequencies(terms, old [match.NumTerms]uint64, counts map[uint64]int64, tot
 				before--
 			}
 		}
-		tot = tot.Add(before)
-		shift[t] = match.FrequencyShift(before+1, tot)
-		if match.Term(t) == match.TermSurname {
-			size = tot.Records
-		}
+		totals[t] = tot.Add(before)
+		n[t] = before + 1
 	}
-	return match.Frequencies{Surname: shift[match.TermSurname], GivenNames: shift[match.TermGivenNames], FirstName: shift[match.TermFirstName],
-		IndexRecords: size}
+	return match.NewFrequencies(n, totals)
 }
 
 // countChange is a record's change to the name counts and totals, as updateCountsSQL's arguments.

@@ -26,9 +26,10 @@ func TestQualityThroughIndex(t *testing.T) {
 	}{
 		// The targets of DESIGN §11: precision ≥ 0.999 and recall ≥ 0.995 (two sources), F1 ≥ 0.996 (one source),
 		// F1 ≥ 0.98 (without BSN). Where a target is not reached the floor is the measured figure less a margin.
-		{"two sources", func() *matchtest.Set { return matchtest.Linkage(1, 5000, true) }, 0.998, 0.975, 0},
-		{"one source with duplicates", func() *matchtest.Set { return matchtest.Dedup(2, 4000, true) }, 0.99, 0.975, 0.985},
-		{"one source without bsn", func() *matchtest.Set { return matchtest.Dedup(3, 4000, false) }, 0.98, 0.94, 0.96},
+		// Measured: two sources P 0.9992 R 0.9824; one source F1 0.9923; without BSN F1 0.9774.
+		{"two sources", func() *matchtest.Set { return matchtest.Linkage(1, 5000, true) }, 0.998, 0.978, 0},
+		{"one source with duplicates", func() *matchtest.Set { return matchtest.Dedup(2, 4000, true) }, 0.99, 0.98, 0.988},
+		{"one source without bsn", func() *matchtest.Set { return matchtest.Dedup(3, 4000, false) }, 0.98, 0.955, 0.97},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match/matchtest"
 )
 
 // derived returns the index's derived data as comparable text: every record's features and blocking keys, and
@@ -107,9 +109,14 @@ func TestSchemePinned(t *testing.T) {
 		"3": "71c84f9bb2ae5d74d3508cc131f8e12377761b119593890b05cd0c553a3c857b",
 		// from scheme 4 on, given names led by a voorvoegsel (a surname typed as given names) key on the word after it
 		"4": "7ba5ca8ba8706ca0d97bc109605a90b8709bf85fd34a3288980fdd95abcbbc63",
+		// from scheme 5 on, features hold the street and place, addresses without a Dutch postcode are keyed on the
+		// street, and the digest covers such records too
+		"5": "49b13cfa8a7f4658d6a7fd1d112f799e9dc4151589a3b21af8d0cb380d9b949d",
 	}
 	h := sha256.New()
-	for _, p := range dedupRecords(11, 300).records {
+	records := dedupRecords(11, 300).records
+	records = append(records, matchtest.StreetAddresses(&matchtest.Set{Records: slices.Clone(records)}, 1, 0.05, 0.1).Records...)
+	for _, p := range records {
 		f := match.Prepare(p)
 		h.Write(encodeFeatures(nil, &f))
 		for _, k := range match.Keys(&f) {

@@ -32,7 +32,7 @@ const (
 	// complete birth date probes it (see KeyNamesUndated). Its blocks are the largest; a caller may skip a block
 	// of this kind above a size limit.
 	KeyNames
-	// KeyAddressInitial is postcode, house number and first initial.
+	// KeyAddressInitial is postcode (or, without one, street), house number and first initial.
 	KeyAddressInitial
 	// KeyDayInitials is the day and month of birth with the first codes of the phonetic keys of the first name
 	// (or first voorletter) and of one surname, in either order: it finds records whose names both have typing
@@ -180,8 +180,15 @@ func AppendKeys(dst []Key, f *Features) []Key {
 			add(Key{KeyNamesUndated, Stored, undated})
 		}
 	}
-	if f.Postcode != "" && f.HouseNumber != 0 && f.Initials != "" {
+	switch {
+	case f.HouseNumber == 0 || f.Initials == "":
+	case f.Postcode != "":
 		add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).str(f.Postcode).num(f.HouseNumber).
+			str(f.Initials[:1]).sum()})
+	case f.Street != "":
+		// Without a postcode, the street stands in for it (see compareAddress); the place is left out, as one side
+		// may lack it.
+		add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).byte('s').str(f.Street).num(f.HouseNumber).
 			str(f.Initials[:1]).sum()})
 	}
 	return dst

@@ -84,6 +84,20 @@ func TestKeys(t *testing.T) {
 	if !shares(Keys(&fa), Keys(&fb), KeyAddressInitial) {
 		t.Error("same address and initial: no shared address-initial key")
 	}
+	// Without a postcode the street stands in for it, whether or not the place is known.
+	street := func(a canonical.Address) Features {
+		p := person("Jan", "", "Smit", "", "")
+		p.Addresses = []canonical.Address{a}
+		return Prepare(p)
+	}
+	fa, fb = street(canonical.Address{Street: "Kerkstr.", HouseNumber: 12, City: "Baarle-Nassau"}), street(canonical.Address{Street: "Kerkstraat", HouseNumber: 12})
+	if !shares(Keys(&fa), Keys(&fb), KeyAddressInitial) {
+		t.Error("same street, number and initial without a postcode: no shared address-initial key")
+	}
+	fb = street(canonical.Address{Street: "Kerkstraat", HouseNumber: 14})
+	if shares(Keys(&fa), Keys(&fb), KeyAddressInitial) {
+		t.Error("same street, another number: a shared address-initial key")
+	}
 }
 
 // TestKeyRoles checks the roles of the names keys: every record is stored under names; a record without a complete

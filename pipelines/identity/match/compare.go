@@ -76,8 +76,8 @@ const (
 
 // Address levels.
 const (
-	AddressExact Level = iota + 1 // same postcode and house number
-	AddressPostcode
+	AddressExact    Level = iota + 1 // same postcode, or street and place, and house number
+	AddressPostcode                  // same postcode, or street and place
 	AddressElse
 )
 
@@ -152,7 +152,16 @@ type Comparison struct {
 	// alike: neither one typing error apart nor of one phonetic key, two names rather than one mistyped
 	// (Johannes and Jan, Hendrik and Henk). It does not change the score; a hard rule reads it.
 	GivenNamesAlike bool
+	// RareNames is set when surname and first name agree exactly and the index is not expected to hold a namesake
+	// of the first record: the counts of the two names make fewer than namesakesExpected other records bear both
+	// (Frequencies.Namesakes). It does not change the score; a hard rule reads it.
+	RareNames bool
 }
+
+// namesakesExpected is how many namesakes (other records bearing a record's surname and first name) an index must
+// be expected to hold before a namesake born in the same year explains a nearly agreeing birth date as well as a
+// typing error does (see RuleNearBirthDate).
+const namesakesExpected = 0.5
 
 // Similarity thresholds of the Jaro-Winkler levels.
 const (
@@ -189,6 +198,10 @@ func Compare(a, b *Features) Comparison {
 		c.Frequency[AttrGivenNames] = a.Frequencies.GivenNames
 	case GivenFirstExact:
 		c.Frequency[AttrGivenNames] = a.Frequencies.FirstName
+	}
+	if l[AttrSurname] == SurnameExact && (l[AttrGivenNames] == GivenExact || l[AttrGivenNames] == GivenExactSeveral ||
+		l[AttrGivenNames] == GivenFirstExact) && a.Frequencies.IndexRecords > 0 {
+		c.RareNames = a.Frequencies.Namesakes < namesakesExpected
 	}
 	return c
 }
@@ -596,17 +609,49 @@ func compareID(a, b string) Level {
 	return IDDifferent
 }
 
-// compareAddress compares postcode and house number.
+// compareAddress compares addresses. Where both have a Dutch postcode: the same postcode and house number are
+// exact, the same postcode alone is postcode, and another postcode is else unless street, house number and place
+// agree (a mistyped postcode). Where one has none (an address abroad, a partner that records no postcode), the
+// street and place stand in for the postcode: the same street (one typing error allowed) in the same place, or
+// with the place unknown on one side, with the same house number is exact, with another or an unknown one
+// postcode (the same street, as the same postcode is a part of one); another street or another place is else.
+// Without a postcode on both sides or a street on both, the addresses are missing.
 func compareAddress(a, b *Features) Level {
-	switch {
-	case a.h.postcode == 0 || b.h.postcode == 0:
-		return LevelMissing
-	case a.h.postcode != b.h.postcode:
+	if a.h.postcode != 0 && b.h.postcode != 0 {
+		switch {
+		case a.h.postcode == b.h.postcode:
+			if a.h.house != 0 && a.h.house == b.h.house {
+				return AddressExact
+			}
+			return AddressPostcode
+		case a.h.house != 0 && a.h.house == b.h.house && sameStreet(a, b):
+			return AddressExact
+		}
 		return AddressElse
-	case a.h.house != 0 && a.h.house == b.h.house:
+	}
+	if a.h.street == 0 || b.h.street == 0 {
+		return LevelMissing
+	}
+	if !sameStreet(a, b) {
+		return AddressElse
+	}
+	if a.h.house != 0 && a.h.house == b.h.house {
 		return AddressExact
 	}
 	return AddressPostcode
+}
+
+// sameStreet reports whether a and b name one street in one place: their street keys are equal or one typing
+// error apart, and so are their places, or one place is unknown.
+func sameStreet(a, b *Features) bool {
+	if a.h.street == 0 || b.h.street == 0 {
+		return false
+	}
+	if a.h.street != b.h.street && !(oneEditLen(clampLen(a.Street), clampLen(b.Street)) && oneEditApart(a.Street, b.Street)) {
+		return false
+	}
+	return a.h.city == 0 || b.h.city == 0 || a.h.city == b.h.city ||
+		oneEditLen(clampLen(a.City), clampLen(b.City)) && oneEditApart(a.City, b.City)
 }
 
 // compareGender compares genders; unknown is missing.

@@ -233,3 +233,49 @@ func TestOneEditApart(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareAddress(t *testing.T) {
+	type addr = canonical.Address
+	home := addr{Postcode: "5611 AB", HouseNumber: 12, Street: "Kerkstraat", City: "Eindhoven"}
+	tests := []struct {
+		name string
+		a, b []addr
+		want Level
+	}{
+		{"same postcode and number", []addr{home}, []addr{{Postcode: "5611AB", HouseNumber: 12}}, AddressExact},
+		{"same postcode", []addr{home}, []addr{{Postcode: "5611AB", HouseNumber: 14}}, AddressPostcode},
+		{"another postcode", []addr{home}, []addr{{Postcode: "5612AB", HouseNumber: 12}}, AddressElse},
+		{"mistyped postcode, same street and number", []addr{home},
+			[]addr{{Postcode: "5161AB", HouseNumber: 12, Street: "Kerkstr.", City: "EINDHOVEN"}}, AddressExact},
+		{"another postcode, same street name elsewhere", []addr{home},
+			[]addr{{Postcode: "5038AB", HouseNumber: 12, Street: "Kerkstraat", City: "Tilburg"}}, AddressElse},
+		{"no postcode: street, number and place", []addr{home},
+			[]addr{{HouseNumber: 12, Street: "kerkstraat", City: "Eindhoven"}}, AddressExact},
+		{"no postcode: street mistyped, place unknown", []addr{{HouseNumber: 12, Street: "Kerkstraat", City: "Eindhoven"}},
+			[]addr{{HouseNumber: 12, Street: "Kekrstraat"}}, AddressExact},
+		{"no postcode: same street, another number", []addr{home}, []addr{{HouseNumber: 3, Street: "Kerkstraat", City: "Eindhoven"}}, AddressPostcode},
+		{"no postcode: same street in another place", []addr{home}, []addr{{HouseNumber: 12, Street: "Kerkstraat", City: "Helmond"}}, AddressElse},
+		{"no postcode: another street", []addr{home}, []addr{{HouseNumber: 12, Street: "Molenweg", City: "Eindhoven"}}, AddressElse},
+		{"abbreviations written out", []addr{{HouseNumber: 1, Street: "Burg. de Witstr."}},
+			[]addr{{HouseNumber: 1, Street: "Burgemeester de Witstraat"}}, AddressExact},
+		{"abroad: street, number and place", []addr{{Country: "BE", Postcode: "2300", Street: "Grote Markt", HouseNumber: 1, City: "Turnhout"}},
+			[]addr{{Country: "BE", Postcode: "2300", Street: "Grote Markt", HouseNumber: 1, City: "Turnhout"}}, AddressExact},
+		{"abroad and a place of the same name at home", []addr{{Country: "BE", Street: "Kerkstraat", HouseNumber: 1, City: "Baarle"}},
+			[]addr{{Street: "Kerkstraat", HouseNumber: 1, City: "Baarle"}}, AddressElse},
+		{"postcode against street only", []addr{{Postcode: "5611AB", HouseNumber: 12}}, []addr{{HouseNumber: 12, Street: "Kerkstraat"}}, LevelMissing},
+		{"postcode not of the Dutch form", []addr{{Postcode: "5611", HouseNumber: 12}}, []addr{{Postcode: "5611", HouseNumber: 12}}, LevelMissing},
+		{"missing", []addr{home}, nil, LevelMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := Prepare(canonical.Person{Addresses: tt.a})
+			b := Prepare(canonical.Person{Addresses: tt.b})
+			if got := Compare(&a, &b).Levels[AttrAddress]; got != tt.want {
+				t.Errorf("address level = %s, want %s", AttrAddress.LevelName(got), AttrAddress.LevelName(tt.want))
+			}
+			if got := Compare(&b, &a).Levels[AttrAddress]; got != tt.want {
+				t.Errorf("reversed: address level = %s, want %s", AttrAddress.LevelName(got), AttrAddress.LevelName(tt.want))
+			}
+		})
+	}
+}

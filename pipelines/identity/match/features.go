@@ -51,8 +51,14 @@ type Features struct {
 	SKN string
 	// Postcode is the postcode of the first address that has one, "1234AB".
 	Postcode string
-	// HouseNumber is the huisnummer at Postcode; 0 when unknown.
+	// HouseNumber is the huisnummer of the address compared; 0 when unknown.
 	HouseNumber int
+	// Street is the key of the straatnaam of that address (see streetKey): what the address is compared by when a
+	// record has no Dutch postcode (a foreign address, a partner that records none), and what tells a mistyped
+	// postcode from a move.
+	Street string
+	// City is the key of the woonplaats of that address (see placeKey), with the country for one abroad.
+	City string
 	// Gender is 'M' or 'V'; 0 when unknown.
 	Gender byte
 	// Frequencies are how common the record's names are in the index it is resolved against; they adjust the
@@ -61,7 +67,7 @@ type Features struct {
 	Frequencies Frequencies
 }
 
-// derived holds what comparing reads of nearly every pair, in 80 bytes: 64-bit hashes of the name keys, which stand
+// derived holds what comparing reads of nearly every pair, in 88 bytes: 64-bit hashes of the name keys, which stand
 // for the keys' equality (two different keys share one with a probability of 2⁻⁶⁴); letter masks and lengths that
 // bound Jaro-Winkler similarities from above without reading a key's bytes; the BSN, postcode, house number, birth
 // date and gender as numbers; a 64-bit filter of the names a person may be registered under, which rules most
@@ -82,6 +88,7 @@ type derived struct {
 
 	usedPhonetic, partner uint32 // usedSurname's phonetic key, Partner (folded to 32 bits); 0 when empty
 	firstPhonetic         uint32 // FirstNamePhonetic; 0 when empty
+	street, city          uint32 // Street, City (folded to 32 bits); 0 when empty
 }
 
 // Derive computes what Prepare derives from the exported fields, for Features assembled field by field (decoded
@@ -94,6 +101,7 @@ func (f *Features) Derive() {
 		usedLen: clampLen(used), firstLen: clampLen(f.FirstName), givenLen: clampLen(f.GivenNames),
 		postcode: packPostcode(f.Postcode), house: int32(f.HouseNumber), gender: f.Gender,
 		usedPhonetic: hash32(usedPhonetic), partner: uint32(hash64(f.Partner)), firstPhonetic: hash32(f.FirstNamePhonetic),
+		street: hash32(f.Street), city: hash32(f.City),
 	}
 	if f.FirstName != "" {
 		f.h.firstByte = f.FirstName[0]
@@ -281,18 +289,7 @@ func Prepare(p canonical.Person) Features {
 		}
 	}
 
-	for _, a := range p.Addresses {
-		if a.Country != "" && a.Country != "NL" {
-			continue
-		}
-		pc, ok := canonical.NormalizePostcode(a.Postcode)
-		if !ok {
-			continue
-		}
-		f.Postcode = pc
-		f.HouseNumber = a.HouseNumber
-		break
-	}
+	f.Postcode, f.HouseNumber, f.Street, f.City = compared(p.Addresses)
 
 	switch p.Gender {
 	case canonical.GenderMale:
@@ -302,6 +299,63 @@ func Prepare(p canonical.Person) Features {
 	}
 	f.Derive()
 	return f
+}
+
+// compared returns what of a person's addresses is compared: the first Dutch address with a valid postcode, else
+// the first address with a street, domestic or abroad. A postcode that is not of the Dutch form (a foreign one, or
+// one mistyped beyond recognition) is left out: its area's size is unknown, so its agreement has no known weight.
+func compared(addrs []canonical.Address) (postcode string, house int, street, city string) {
+	for _, a := range addrs {
+		if a.Country != "" && a.Country != "NL" {
+			continue
+		}
+		if pc, ok := canonical.NormalizePostcode(a.Postcode); ok {
+			return pc, a.HouseNumber, streetKey(a.Street), placeKey(a)
+		}
+	}
+	for _, a := range addrs {
+		if s := streetKey(a.Street); s != "" {
+			return "", a.HouseNumber, s, placeKey(a)
+		}
+	}
+	return "", 0, "", ""
+}
+
+// streetAbbreviations are abbreviated words of Dutch street names, written out ("Burg. de Witstr." and
+// "Burgemeester de Witstraat" are one street).
+var streetAbbreviations = map[string]string{
+	"burg": "burgemeester", "st": "sint", "pr": "prins", "kon": "koning", "mr": "meester",
+	"dr": "doctor", "prof": "professor", "gen": "generaal", "v": "van", "vd": "vander", "wed": "weduwe",
+}
+
+// streetKey returns the comparison key of a straatnaam: folded, letters and digits only, the words written
+// together, abbreviated words written out and a final "str" as "straat", ij written as y.
+func streetKey(s string) string {
+	if s == "" {
+		return ""
+	}
+	words := strings.FieldsFunc(canonical.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	var b strings.Builder
+	for i, w := range words {
+		if long, ok := streetAbbreviations[w]; ok && i < len(words)-1 {
+			w = long
+		}
+		if i == len(words)-1 && strings.HasSuffix(w, "str") {
+			w += "aat"
+		}
+		b.WriteString(w)
+	}
+	return string(ijToY([]byte(b.String())))
+}
+
+// placeKey returns the comparison key of an address's woonplaats, with the country before it for an address
+// abroad; "" without a woonplaats.
+func placeKey(a canonical.Address) string {
+	k := nameKey(a.City)
+	if k == "" || a.Country == "" || a.Country == "NL" {
+		return k
+	}
+	return strings.ToLower(a.Country) + ":" + k
 }
 
 // nameKey returns the comparison key of a name part: folded, letters and digits only, ij written as y.

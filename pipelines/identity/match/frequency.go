@@ -25,6 +25,24 @@ type Frequencies struct {
 	// IndexRecords is the number of records with a surname counted when the record was, itself included: the
 	// size of the index it is resolved against, which the thresholds follow (see Thresholds.ReferenceRecords).
 	IndexRecords int64
+	// Namesakes is how many other records of the index bear the record's surname and first name by chance, as the
+	// counts of each name make it: (c(surname) − 1)(c(first name) − 1) / (records − 1), the counts including the
+	// record itself. It tells whether a namesake is to be expected at all (see RuleNearBirthDate); known only
+	// where IndexRecords is set.
+	Namesakes float32
+}
+
+// NewFrequencies returns the frequencies of a record whose surname, given names and first name are counted
+// counts[t] times (0 when it has none) among the records of totals, the record itself included in both.
+func NewFrequencies(counts [NumTerms]int64, totals [NumTerms]TermTotals) Frequencies {
+	f := Frequencies{IndexRecords: totals[TermSurname].Records}
+	f.Surname = FrequencyShift(counts[TermSurname], totals[TermSurname])
+	f.GivenNames = FrequencyShift(counts[TermGivenNames], totals[TermGivenNames])
+	f.FirstName = FrequencyShift(counts[TermFirstName], totals[TermFirstName])
+	if s, g := counts[TermSurname], counts[TermFirstName]; s > 0 && g > 0 && f.IndexRecords > 1 {
+		f.Namesakes = float32(float64(s-1) * float64(g-1) / float64(f.IndexRecords-1))
+	}
+	return f
 }
 
 // Term is a name whose values are counted for Frequencies.
@@ -103,7 +121,7 @@ func (c *TermCounter) Add(f *Features) {
 	if c.counts == nil {
 		c.counts = make(map[uint64]int64)
 	}
-	var shift [NumTerms]float32
+	var counts [NumTerms]int64
 	for t, h := range TermHashes(f) {
 		if h == 0 {
 			continue
@@ -111,10 +129,9 @@ func (c *TermCounter) Add(f *Features) {
 		n := c.counts[h]
 		c.totals[t] = c.totals[t].Add(n)
 		c.counts[h] = n + 1
-		shift[t] = FrequencyShift(n+1, c.totals[t])
+		counts[t] = n + 1
 	}
-	f.Frequencies = Frequencies{Surname: shift[TermSurname], GivenNames: shift[TermGivenNames], FirstName: shift[TermFirstName],
-		IndexRecords: c.totals[TermSurname].Records}
+	f.Frequencies = NewFrequencies(counts, c.totals)
 }
 
 // Totals returns the totals of term t.

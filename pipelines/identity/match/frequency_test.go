@@ -38,6 +38,48 @@ func TestTermCounter(t *testing.T) {
 	}
 }
 
+func TestNamesakes(t *testing.T) {
+	var tc TermCounter
+	add := func(given, surname string) Features {
+		f := Prepare(person(given, "", surname, "", ""))
+		tc.Add(&f)
+		return f
+	}
+	for range 10 {
+		add("Jan", "Jansen")
+		add("Kees", "Bakker")
+		add("Kees", "Bakker")
+		add("Kees", "Bakker")
+		add("Kees", "Bakker")
+	}
+	// 51 records; 10 other Jansens, 10 other Jans: 10 × 10 / 50 namesakes expected.
+	if got := add("Jan", "Jansen").Frequencies.Namesakes; math.Abs(float64(got)-2) > 1e-6 {
+		t.Errorf("Jan Jansen among ten: %.3f namesakes expected, want 2", got)
+	}
+	// 52 records; no other IJsselmuiden, 11 other Jans: none expected.
+	if got := add("Jan", "IJsselmuiden").Frequencies.Namesakes; got != 0 {
+		t.Errorf("the first IJsselmuiden: %.3f namesakes expected, want 0", got)
+	}
+	// A rare name makes an exact agreement on both names rare; a common one does not, nor does one mistyped.
+	a, b := add("Jan", "IJsselmuiden"), Prepare(person("Jan", "", "IJsselmuiden", "", ""))
+	if c := Compare(&a, &b); !c.RareNames {
+		t.Errorf("second Jan IJsselmuiden (%.3f namesakes expected): not rare", a.Frequencies.Namesakes)
+	}
+	a, b = add("Jan", "Jansen"), Prepare(person("Jan", "", "Jansen", "", ""))
+	if c := Compare(&a, &b); c.RareNames {
+		t.Errorf("Jan Jansen (%.3f namesakes expected): rare", a.Frequencies.Namesakes)
+	}
+	a, b = add("Jan", "IJsselmuiden"), Prepare(person("Jan", "", "IJselmuiden", "", ""))
+	if c := Compare(&a, &b); c.RareNames {
+		t.Error("a mistyped surname: rare names")
+	}
+	// Without counts nothing is known.
+	a, b = Prepare(person("Jan", "", "IJsselmuiden", "", "")), Prepare(person("Jan", "", "IJsselmuiden", "", ""))
+	if c := Compare(&a, &b); c.RareNames {
+		t.Error("without counts: rare names")
+	}
+}
+
 func TestTermHashes(t *testing.T) {
 	a := Prepare(person("Jan Pieter", "van", "Dijk", "", ""))
 	b := Prepare(person("Jan Pieter", "", "van Dijk", "", ""))

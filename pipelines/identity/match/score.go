@@ -360,7 +360,9 @@ const (
 	// number) or several given names agree as well: a namesake born in the same year explains them as well as one
 	// person with a mistyped date. Day and month exchanged is the exception where the address is not known to
 	// differ: a namesake's date of the same year is the other's with day and month exchanged one time in 900,
-	// less often than it is the same date (one time in 365), which links.
+	// less often than it is the same date (one time in 365), which links. So is a name so rare that the index is
+	// not expected to hold a namesake at all (Comparison.RareNames): without namesakes, the typing error is the
+	// explanation left.
 	RuleNearBirthDate Rule = "near-birth-date-unconfirmed"
 	// RuleNoGivenNames: without a shared identifier, a record without given names (or initials) is at most a
 	// possible match with one at another address: a surname and a birth date alone are shared by namesakes.
@@ -487,8 +489,8 @@ type Outcome struct {
 //     beyond a typing error, make at most a PossibleMatch: twins and parents with their child's name look alike
 //     in everything else. So do birth dates that agree only nearly, unless the postcode or several given names
 //     agree as well or day and month are exchanged at an address not known to differ (a namesake born in the
-//     same year), and records of which one lacks given names, or whose first given names are two names that
-//     look alike, and the addresses differ.
+//     same year; a name too rare for a namesake to be expected excepted), and records of which one lacks given
+//     names, or whose first given names are two names that look alike, and the addresses differ.
 //
 // A BSN that fails the elfproef never reaches the comparison (see Prepare).
 func (m *Model) Decide(cmp Comparison) Outcome {
@@ -520,7 +522,7 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 		o.Decision, o.Rule = PossibleMatch, RuleGivenNamesDiffer
 	case c[AttrBirthDate] == BirthElse:
 		o.Decision, o.Rule = PossibleMatch, RuleBirthDatesDiffer
-	case nearBirthUnconfirmed(*c):
+	case nearBirthUnconfirmed(*c) && !cmp.RareNames:
 		o.Decision, o.Rule = PossibleMatch, RuleNearBirthDate
 	case c[AttrGivenNames] == LevelMissing && c[AttrSurname] != SurnameSwapped && c[AttrAddress] == AddressElse:
 		o.Decision, o.Rule = PossibleMatch, RuleNoGivenNames
