@@ -69,7 +69,12 @@ func (r *Resolver) buildEvidence(p plan, comps []comparison, compared int, skipp
 		case sa < sb:
 			return 1
 		}
-		return 0
+		// Equal scores in the order of the records, not of their reading, which may differ between runs.
+		ra, rb := ref(comps[a].ref), ref(comps[b].ref)
+		if c := cmpString(ra.Source, rb.Source); c != 0 {
+			return c
+		}
+		return cmpString(ra.LocalID, rb.LocalID)
 	})
 	if len(keep) > evidenceListed {
 		keep = keep[:evidenceListed]
