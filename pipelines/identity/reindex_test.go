@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ketenpoort/ketenpoort/canonical"
 	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
 	"github.com/ketenpoort/ketenpoort/pipelines/identity/match/matchtest"
 )
@@ -100,6 +102,22 @@ func TestReindexRestoresDerivedDataAndKeepsPersons(t *testing.T) {
 	}
 }
 
+// withOtherIDs returns copies of records holding other identifiers: an a-nummer, a partner's own number under a
+// named issuer or under none, one marked invalid.
+func withOtherIDs(records []canonical.Person) []canonical.Person {
+	out := make([]canonical.Person, len(records))
+	for i, p := range records {
+		p.Identifiers = append(slices.Clone(p.Identifiers),
+			canonical.Identifier{Scheme: canonical.SchemeANummer, Value: fmt.Sprintf("%010d", 1000000000+i*7919)},
+			canonical.Identifier{Scheme: canonical.SchemeLocal, Issuer: "VT-BZO", Value: fmt.Sprintf("C-%06d", i/2)},
+			canonical.Identifier{Scheme: canonical.SchemeLocal, Value: fmt.Sprint(i % 13)},
+			canonical.Identifier{Scheme: canonical.SchemeLocal, Issuer: "X", Value: "1", Invalid: true})
+		p.Provenance.Partner = "GEM-EHV"
+		out[i] = p
+	}
+	return out
+}
+
 // TestSchemePinned fails when the features, blocking keys or name hashes made of the same persons change without a new
 // Scheme: an index written before the change would be searched with keys it does not hold.
 func TestSchemePinned(t *testing.T) {
@@ -109,13 +127,14 @@ func TestSchemePinned(t *testing.T) {
 		"3": "71c84f9bb2ae5d74d3508cc131f8e12377761b119593890b05cd0c553a3c857b",
 		// from scheme 4 on, given names led by a voorvoegsel (a surname typed as given names) key on the word after it
 		"4": "7ba5ca8ba8706ca0d97bc109605a90b8709bf85fd34a3288980fdd95abcbbc63",
-		// from scheme 5 on, features hold the street and place, addresses without a Dutch postcode are keyed on the
-		// street, and the digest covers such records too
-		"5": "49b13cfa8a7f4658d6a7fd1d112f799e9dc4151589a3b21af8d0cb380d9b949d",
+		// from scheme 5 on, features hold the street and place and the other identifiers, addresses without a Dutch
+		// postcode are keyed on the street, other identifiers are keys, and the digest covers such records too
+		"5": "3adcaf279f09a3ed3736b652e56c1d1746d328b1274f15ae8b496b5b6e6f50ac",
 	}
 	h := sha256.New()
 	records := dedupRecords(11, 300).records
 	records = append(records, matchtest.StreetAddresses(&matchtest.Set{Records: slices.Clone(records)}, 1, 0.05, 0.1).Records...)
+	records = append(records, withOtherIDs(records[:100])...)
 	for _, p := range records {
 		f := match.Prepare(p)
 		h.Write(encodeFeatures(nil, &f))

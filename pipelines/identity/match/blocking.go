@@ -47,6 +47,9 @@ const (
 	// typing error; when the dates disagree further the pair is at most a possible match and their persons are
 	// kept apart, so a Names block would give them nothing but comparisons.
 	KeyNamesUndated
+	// KeyOtherID is an identifier other than the BSN and the SKN: an a-nummer, or a partner's own number of a
+	// person under its issuer (see Features.OtherIDs).
+	KeyOtherID
 )
 
 // keyKindNames are the names of the key kinds.
@@ -61,6 +64,7 @@ var keyKindNames = [...]string{
 	KeyDayInitials:        "day-initials",
 	KeyYearFirstInitial:   "year-first-initial",
 	KeyNamesUndated:       "names-undated",
+	KeyOtherID:            "other-id",
 }
 
 // String returns the kind's name.
@@ -100,9 +104,9 @@ func (k Key) Stored() bool { return k.Role&Stored != 0 }
 // Probed reports whether the record looks for candidates by k.
 func (k Key) Probed() bool { return k.Role&Probed != 0 }
 
-// maxKeys is the most keys one record has: BSN, SKN, birth date with first name, seven per surname (four) and
-// the address.
-const maxKeys = 32
+// maxKeys is the most keys one record usually has: BSN, SKN, birth date with first name, seven per surname (four),
+// the address and a few other identifiers.
+const maxKeys = 36
 
 // Keys returns the blocking keys of a person with their roles, without duplicates.
 func Keys(f *Features) []Key {
@@ -131,6 +135,9 @@ func AppendKeys(dst []Key, f *Features) []Key {
 	}
 	if f.SKN != "" {
 		add(Key{KeySKN, both, newHash(KeySKN).str(f.SKN).sum()})
+	}
+	for i, id := range f.OtherIDs {
+		add(Key{KeyOtherID, both, newHash(KeyOtherID).str(f.OtherIDKinds[i]).str(id).sum()})
 	}
 	date := f.Birth.Complete()
 	day := blockDate(f.Birth)

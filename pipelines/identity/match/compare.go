@@ -14,6 +14,8 @@ const (
 	AttrSKN
 	AttrAddress
 	AttrGender
+	// AttrOtherID is an identifier other than the BSN and the SKN, of one kind (see Features.OtherIDs).
+	AttrOtherID
 	// NumAttributes is the number of compared attributes.
 	NumAttributes
 )
@@ -74,6 +76,14 @@ const (
 	IDDifferent
 )
 
+// Other-identifier levels: an identifier of one kind equal, one typing error apart (one character changed, added or
+// dropped, two exchanged), or different.
+const (
+	OtherIDEqual Level = iota + 1
+	OtherIDOneEdit
+	OtherIDDifferent
+)
+
 // Address levels.
 const (
 	AddressExact    Level = iota + 1 // same postcode, or street and place, and house number
@@ -96,6 +106,7 @@ var attributeNames = [NumAttributes]string{
 	AttrSKN:        "skn",
 	AttrAddress:    "address",
 	AttrGender:     "gender",
+	AttrOtherID:    "otherId",
 }
 
 // levelNames are the names of each attribute's levels in configuration and evidence, index = Level.
@@ -108,6 +119,7 @@ var levelNames = [NumAttributes][]string{
 	AttrSKN:       {"missing", "equal", "different"},
 	AttrAddress:   {"missing", "exact", "postcode", "else"},
 	AttrGender:    {"missing", "equal", "different"},
+	AttrOtherID:   {"missing", "equal", "one-edit", "different"},
 }
 
 // maxLevels is the most levels an attribute has, missing included.
@@ -189,6 +201,9 @@ func Compare(a, b *Features) Comparison {
 	l[AttrSKN] = compareID(a.SKN, b.SKN)
 	l[AttrAddress] = compareAddress(a, b)
 	l[AttrGender] = compareGender(a.h.gender, b.h.gender)
+	if a.h.otherIDs != 0 && b.h.otherIDs != 0 {
+		l[AttrOtherID] = compareOtherIDs(a, b)
+	}
 	switch l[AttrSurname] {
 	case SurnameExact:
 		c.Frequency[AttrSurname] = a.Frequencies.Surname
@@ -652,6 +667,30 @@ func sameStreet(a, b *Features) bool {
 	}
 	return a.h.city == 0 || b.h.city == 0 || a.h.city == b.h.city ||
 		oneEditLen(clampLen(a.City), clampLen(b.City)) && oneEditApart(a.City, b.City)
+}
+
+// compareOtherIDs compares the other identifiers of a and b kind by kind and returns the best agreement of a kind
+// both hold; missing when they hold none of one kind.
+func compareOtherIDs(a, b *Features) Level {
+	best := LevelMissing
+	for i, x := range a.OtherIDs {
+		for j, y := range b.OtherIDs {
+			if a.OtherIDKinds[i] != b.OtherIDKinds[j] {
+				continue
+			}
+			l := OtherIDDifferent
+			switch {
+			case x == y:
+				return OtherIDEqual
+			case oneEditLen(clampLen(x), clampLen(y)) && oneEditApart(x, y):
+				l = OtherIDOneEdit
+			}
+			if best == LevelMissing || l < best {
+				best = l
+			}
+		}
+	}
+	return best
 }
 
 // compareGender compares genders; unknown is missing.

@@ -279,3 +279,48 @@ func TestCompareAddress(t *testing.T) {
 		})
 	}
 }
+
+func TestCompareOtherIDs(t *testing.T) {
+	id := func(scheme canonical.IdentifierScheme, issuer, value string) canonical.Identifier {
+		return canonical.Identifier{Scheme: scheme, Issuer: issuer, Value: value}
+	}
+	a := id(canonical.SchemeANummer, "BRP", "1234567890")
+	vt := id(canonical.SchemeLocal, "VT-BZO", "C-004711")
+	tests := []struct {
+		name     string
+		a, b     []canonical.Identifier
+		partners [2]string
+		want     Level
+	}{
+		{"same a-nummer", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "12345 67890")}, [2]string{}, OtherIDEqual},
+		{"a-nummer mistyped", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "1234567809")}, [2]string{}, OtherIDOneEdit},
+		{"another a-nummer", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "9876543210")}, [2]string{}, OtherIDDifferent},
+		{"same number, same issuer", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "vt-bzo", "c004711")}, [2]string{}, OtherIDEqual},
+		{"same number, another issuer", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "GEM-EHV", "C-004711")}, [2]string{}, LevelMissing},
+		{"no issuer: the delivering partner's", []canonical.Identifier{id(canonical.SchemeLocal, "", "77")},
+			[]canonical.Identifier{id(canonical.SchemeLocal, "", "77")}, [2]string{"GEM-EHV", "GEM-EHV"}, OtherIDEqual},
+		{"no issuer, other partners", []canonical.Identifier{id(canonical.SchemeLocal, "", "77")},
+			[]canonical.Identifier{id(canonical.SchemeLocal, "", "77")}, [2]string{"GEM-EHV", "GEM-HLM"}, LevelMissing},
+		{"one of several agrees", []canonical.Identifier{a, vt}, []canonical.Identifier{id(canonical.SchemeANummer, "", "9876543210"), vt}, [2]string{}, OtherIDEqual},
+		{"invalid one left out", []canonical.Identifier{vt}, []canonical.Identifier{{Scheme: canonical.SchemeLocal, Issuer: "VT-BZO", Value: "C-004711", Invalid: true}}, [2]string{}, LevelMissing},
+		{"bsn and skn are not other identifiers", []canonical.Identifier{{Scheme: canonical.SchemeSKN, Value: "12345678"}},
+			[]canonical.Identifier{{Scheme: canonical.SchemeSKN, Value: "12345678"}}, [2]string{}, LevelMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pa := canonical.Person{Identifiers: tt.a, Provenance: canonical.Provenance{Partner: tt.partners[0]}}
+			pb := canonical.Person{Identifiers: tt.b, Provenance: canonical.Provenance{Partner: tt.partners[1]}}
+			a, b := Prepare(pa), Prepare(pb)
+			if got := Compare(&a, &b).Levels[AttrOtherID]; got != tt.want {
+				t.Errorf("other-id level = %s, want %s", AttrOtherID.LevelName(got), AttrOtherID.LevelName(tt.want))
+			}
+			if got := Compare(&b, &a).Levels[AttrOtherID]; got != tt.want {
+				t.Errorf("reversed: other-id level = %s, want %s", AttrOtherID.LevelName(got), AttrOtherID.LevelName(tt.want))
+			}
+			ka, kb := Keys(&a), Keys(&b)
+			if got, want := shares(ka, kb, KeyOtherID), tt.want == OtherIDEqual; got != want {
+				t.Errorf("share an other-id key: %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -49,6 +49,11 @@ type Features struct {
 	BSNInvalid bool
 	// SKN is the strafrechtketennummer.
 	SKN string
+	// OtherIDs are the person's other identifiers, normalised (see otherIDValue), each of the kind at the same
+	// position of OtherIDKinds: "a-nummer", or "local:" and the issuer of a partner's own number (the partner
+	// that delivered the record when none is named). Identifiers marked invalid are left out.
+	OtherIDs     []string
+	OtherIDKinds []string
 	// Postcode is the postcode of the first address that has one, "1234AB".
 	Postcode string
 	// HouseNumber is the huisnummer of the address compared; 0 when unknown.
@@ -85,6 +90,7 @@ type derived struct {
 	givenLen            uint8
 	firstByte           byte // the first byte of FirstName
 	gender              byte
+	otherIDs            uint8 // len(OtherIDs)
 
 	usedPhonetic, partner uint32 // usedSurname's phonetic key, Partner (folded to 32 bits); 0 when empty
 	firstPhonetic         uint32 // FirstNamePhonetic; 0 when empty
@@ -101,7 +107,7 @@ func (f *Features) Derive() {
 		usedLen: clampLen(used), firstLen: clampLen(f.FirstName), givenLen: clampLen(f.GivenNames),
 		postcode: packPostcode(f.Postcode), house: int32(f.HouseNumber), gender: f.Gender,
 		usedPhonetic: hash32(usedPhonetic), partner: uint32(hash64(f.Partner)), firstPhonetic: hash32(f.FirstNamePhonetic),
-		street: hash32(f.Street), city: hash32(f.City),
+		street: hash32(f.Street), city: hash32(f.City), otherIDs: uint8(min(len(f.OtherIDs), 255)),
 	}
 	if f.FirstName != "" {
 		f.h.firstByte = f.FirstName[0]
@@ -286,6 +292,19 @@ func Prepare(p canonical.Person) Features {
 			if f.SKN == "" {
 				f.SKN = strings.ToUpper(strings.TrimSpace(id.Value))
 			}
+		case canonical.SchemeANummer, canonical.SchemeLocal:
+			kind := string(canonical.SchemeANummer)
+			if id.Scheme == canonical.SchemeLocal {
+				issuer := id.Issuer
+				if issuer == "" {
+					issuer = p.Provenance.Partner
+				}
+				kind = "local:" + strings.ToLower(strings.TrimSpace(issuer))
+			}
+			if v := otherIDValue(id.Value); v != "" && !id.Invalid && len(f.OtherIDs) < maxOtherIDs {
+				f.OtherIDs = append(f.OtherIDs, v)
+				f.OtherIDKinds = append(f.OtherIDKinds, kind)
+			}
 		}
 	}
 
@@ -299,6 +318,21 @@ func Prepare(p canonical.Person) Features {
 	}
 	f.Derive()
 	return f
+}
+
+// maxOtherIDs is the most other identifiers of a person that are compared.
+const maxOtherIDs = 4
+
+// otherIDValue normalises an identifier for comparison: upper case, letters and digits only ("12.34-5 a" →
+// "12345A").
+func otherIDValue(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // compared returns what of a person's addresses is compared: the first Dutch address with a valid postcode, else

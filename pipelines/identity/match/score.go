@@ -158,6 +158,14 @@ var defaultLevels = [NumAttributes][]MU{
 		GenderEqual:     {M: 0.97, U: 0.5},
 		GenderDifferent: {M: 0.03, U: 0.5},
 	},
+	// A partner's own number is one per person in its system, but a person registered twice there has two, and
+	// numbers are mistyped: different weighs little. Two persons share one only by error; a typing error apart
+	// from a random other number of seven digits or more one pair in a hundred thousand.
+	AttrOtherID: {
+		OtherIDEqual:     {M: 0.78, U: 1e-6},
+		OtherIDOneEdit:   {M: 0.02, U: 1e-5},
+		OtherIDDifferent: {M: 0.2, U: 1},
+	},
 }
 
 // DefaultWeights returns the default weights.
