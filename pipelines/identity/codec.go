@@ -54,9 +54,8 @@ func encodeFeatures(dst []byte, f *match.Features) []byte {
 	dst = append(dst, invalid)
 	str(f.SKN)
 	dst = binary.AppendUvarint(dst, uint64(len(f.OtherIDs)))
-	for i, id := range f.OtherIDs {
+	for _, id := range f.OtherIDs {
 		str(id)
-		str(f.OtherIDKinds[i])
 	}
 	str(f.Postcode)
 	num(int64(f.HouseNumber))
@@ -100,10 +99,9 @@ func decodeFeatures(b []byte, f *match.Features) error {
 	f.BSNInvalid = d.byte() == 1
 	f.SKN = d.str()
 	if n := d.uvarint(); n > 0 && n <= 64 {
-		f.OtherIDs, f.OtherIDKinds = make([]string, n), make([]string, n)
+		f.OtherIDs = make([]string, n)
 		for i := range f.OtherIDs {
 			f.OtherIDs[i] = d.str()
-			f.OtherIDKinds[i] = d.str()
 		}
 	} else if n > 64 {
 		d.err = true

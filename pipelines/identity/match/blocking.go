@@ -136,8 +136,8 @@ func AppendKeys(dst []Key, f *Features) []Key {
 	if f.SKN != "" {
 		add(Key{KeySKN, both, newHash(KeySKN).str(f.SKN).sum()})
 	}
-	for i, id := range f.OtherIDs {
-		add(Key{KeyOtherID, both, newHash(KeyOtherID).str(f.OtherIDKinds[i]).str(id).sum()})
+	for _, id := range f.OtherIDs {
+		add(Key{KeyOtherID, both, newHash(KeyOtherID).str(id).sum()})
 	}
 	date := f.Birth.Complete()
 	day := blockDate(f.Birth)

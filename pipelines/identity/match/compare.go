@@ -1,6 +1,10 @@
 package match
 
-import "github.com/ketenpoort/ketenpoort/canonical"
+import (
+	"strings"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+)
 
 // Attribute is a compared property of a person.
 type Attribute uint8
@@ -673,16 +677,18 @@ func sameStreet(a, b *Features) bool {
 // both hold; missing when they hold none of one kind.
 func compareOtherIDs(a, b *Features) Level {
 	best := LevelMissing
-	for i, x := range a.OtherIDs {
-		for j, y := range b.OtherIDs {
-			if a.OtherIDKinds[i] != b.OtherIDKinds[j] {
+	for _, x := range a.OtherIDs {
+		kx, vx, _ := strings.Cut(x, "\x00")
+		for _, y := range b.OtherIDs {
+			ky, vy, _ := strings.Cut(y, "\x00")
+			if kx != ky {
 				continue
 			}
 			l := OtherIDDifferent
 			switch {
-			case x == y:
+			case vx == vy:
 				return OtherIDEqual
-			case oneEditLen(clampLen(x), clampLen(y)) && oneEditApart(x, y):
+			case oneEditLen(clampLen(vx), clampLen(vy)) && oneEditApart(vx, vy):
 				l = OtherIDOneEdit
 			}
 			if best == LevelMissing || l < best {

@@ -49,11 +49,10 @@ type Features struct {
 	BSNInvalid bool
 	// SKN is the strafrechtketennummer.
 	SKN string
-	// OtherIDs are the person's other identifiers, normalised (see otherIDValue), each of the kind at the same
-	// position of OtherIDKinds: "a-nummer", or "local:" and the issuer of a partner's own number (the partner
-	// that delivered the record when none is named). Identifiers marked invalid are left out.
-	OtherIDs     []string
-	OtherIDKinds []string
+	// OtherIDs are the person's other identifiers, each its kind and its normalised value (see otherIDValue)
+	// joined by a zero byte. The kind is "a-nummer", or "local:" and the issuer of a partner's own number (the
+	// partner that delivered the record when none is named). Identifiers marked invalid are left out.
+	OtherIDs []string
 	// Postcode is the postcode of the first address that has one, "1234AB".
 	Postcode string
 	// HouseNumber is the huisnummer of the address compared; 0 when unknown.
@@ -302,8 +301,7 @@ func Prepare(p canonical.Person) Features {
 				kind = "local:" + strings.ToLower(strings.TrimSpace(issuer))
 			}
 			if v := otherIDValue(id.Value); v != "" && !id.Invalid && len(f.OtherIDs) < maxOtherIDs {
-				f.OtherIDs = append(f.OtherIDs, v)
-				f.OtherIDKinds = append(f.OtherIDKinds, kind)
+				f.OtherIDs = append(f.OtherIDs, kind+"\x00"+v)
 			}
 		}
 	}
