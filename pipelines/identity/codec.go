@@ -31,10 +31,13 @@ func encodeFeatures(dst []byte, f *match.Features) []byte {
 	str(f.SurnamePhonetic)
 	str(f.Partner)
 	str(f.PartnerPhonetic)
-	dst = binary.AppendUvarint(dst, uint64(len(f.SurnameKeys)))
-	for _, k := range f.SurnameKeys {
-		str(k)
+	strs := func(ss []string) {
+		dst = binary.AppendUvarint(dst, uint64(len(ss)))
+		for _, s := range ss {
+			str(s)
+		}
 	}
+	strs(f.SurnameKeys)
 	str(f.HalfPhonetics[0])
 	str(f.HalfPhonetics[1])
 	str(f.GivenNames)
@@ -53,10 +56,7 @@ func encodeFeatures(dst []byte, f *match.Features) []byte {
 	}
 	dst = append(dst, invalid)
 	str(f.SKN)
-	dst = binary.AppendUvarint(dst, uint64(len(f.OtherIDs)))
-	for _, id := range f.OtherIDs {
-		str(id)
-	}
+	strs(f.OtherIDs)
 	str(f.Postcode)
 	num(int64(f.HouseNumber))
 	dst = append(dst, f.Gender)
@@ -76,14 +76,7 @@ func decodeFeatures(b []byte, f *match.Features) error {
 	f.SurnamePhonetic = d.str()
 	f.Partner = d.str()
 	f.PartnerPhonetic = d.str()
-	if n := d.uvarint(); n > 0 && n <= 64 {
-		f.SurnameKeys = make([]string, n)
-		for i := range f.SurnameKeys {
-			f.SurnameKeys[i] = d.str()
-		}
-	} else if n > 64 {
-		d.err = true
-	}
+	f.SurnameKeys = d.strs()
 	f.HalfPhonetics[0] = d.str()
 	f.HalfPhonetics[1] = d.str()
 	f.GivenNames = d.str()
@@ -98,14 +91,7 @@ func decodeFeatures(b []byte, f *match.Features) error {
 	f.BSN = d.str()
 	f.BSNInvalid = d.byte() == 1
 	f.SKN = d.str()
-	if n := d.uvarint(); n > 0 && n <= 64 {
-		f.OtherIDs = make([]string, n)
-		for i := range f.OtherIDs {
-			f.OtherIDs[i] = d.str()
-		}
-	} else if n > 64 {
-		d.err = true
-	}
+	f.OtherIDs = d.strs()
 	f.Postcode = d.str()
 	f.HouseNumber = int(d.varint())
 	f.Gender = d.byte()
@@ -158,6 +144,22 @@ func (d *decoder) varint() int64 {
 	}
 	d.b = d.b[n:]
 	return v
+}
+
+// strs reads a count and that many strings, at most 64; nil for none.
+func (d *decoder) strs() []string {
+	n := d.uvarint()
+	if n > 64 {
+		d.err = true
+	}
+	if d.err || n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
 }
 
 func (d *decoder) str() string {

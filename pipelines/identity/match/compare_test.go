@@ -29,15 +29,20 @@ func TestCompareSurname(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := Prepare(canonical.Person{Name: tt.a})
-			b := Prepare(canonical.Person{Name: tt.b})
-			if got := Compare(&a, &b).Levels[AttrSurname]; got != tt.want {
-				t.Errorf("surname level = %s, want %s", AttrSurname.LevelName(got), AttrSurname.LevelName(tt.want))
-			}
-			if got := Compare(&b, &a).Levels[AttrSurname]; got != tt.want {
-				t.Errorf("reversed: surname level = %s, want %s", AttrSurname.LevelName(got), AttrSurname.LevelName(tt.want))
-			}
+			wantLevel(t, canonical.Person{Name: tt.a}, canonical.Person{Name: tt.b}, AttrSurname, tt.want)
 		})
+	}
+}
+
+// wantLevel checks that a and b compare at level want of attribute at, whichever of them is resolved.
+func wantLevel(t *testing.T, a, b canonical.Person, at Attribute, want Level) {
+	t.Helper()
+	fa, fb := Prepare(a), Prepare(b)
+	if got := Compare(&fa, &fb).Levels[at]; got != want {
+		t.Errorf("%s level = %s, want %s", at, at.LevelName(got), at.LevelName(want))
+	}
+	if got := Compare(&fb, &fa).Levels[at]; got != want {
+		t.Errorf("reversed: %s level = %s, want %s", at, at.LevelName(got), at.LevelName(want))
 	}
 }
 
@@ -268,14 +273,7 @@ func TestCompareAddress(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := Prepare(canonical.Person{Addresses: tt.a})
-			b := Prepare(canonical.Person{Addresses: tt.b})
-			if got := Compare(&a, &b).Levels[AttrAddress]; got != tt.want {
-				t.Errorf("address level = %s, want %s", AttrAddress.LevelName(got), AttrAddress.LevelName(tt.want))
-			}
-			if got := Compare(&b, &a).Levels[AttrAddress]; got != tt.want {
-				t.Errorf("reversed: address level = %s, want %s", AttrAddress.LevelName(got), AttrAddress.LevelName(tt.want))
-			}
+			wantLevel(t, canonical.Person{Addresses: tt.a}, canonical.Person{Addresses: tt.b}, AttrAddress, tt.want)
 		})
 	}
 }
@@ -310,13 +308,8 @@ func TestCompareOtherIDs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			pa := canonical.Person{Identifiers: tt.a, Provenance: canonical.Provenance{Partner: tt.partners[0]}}
 			pb := canonical.Person{Identifiers: tt.b, Provenance: canonical.Provenance{Partner: tt.partners[1]}}
+			wantLevel(t, pa, pb, AttrOtherID, tt.want)
 			a, b := Prepare(pa), Prepare(pb)
-			if got := Compare(&a, &b).Levels[AttrOtherID]; got != tt.want {
-				t.Errorf("other-id level = %s, want %s", AttrOtherID.LevelName(got), AttrOtherID.LevelName(tt.want))
-			}
-			if got := Compare(&b, &a).Levels[AttrOtherID]; got != tt.want {
-				t.Errorf("reversed: other-id level = %s, want %s", AttrOtherID.LevelName(got), AttrOtherID.LevelName(tt.want))
-			}
 			ka, kb := Keys(&a), Keys(&b)
 			if got, want := shares(ka, kb, KeyOtherID), tt.want == OtherIDEqual; got != want {
 				t.Errorf("share an other-id key: %v, want %v", got, want)
