@@ -27,6 +27,7 @@ var (
 func (a *Adapter) Read(ctx context.Context, in io.Reader, sink adapters.Sink) error {
 	c := carried.Get().(*carry)
 	r := newReader(a, ctx, in, sink, c)
+	r.adopt(c)
 	err := r.run()
 	c.put(r)
 	if err != nil {
@@ -36,15 +37,26 @@ func (a *Adapter) Read(ctx context.Context, in io.Reader, sink adapters.Sink) er
 }
 
 // carry is what a read leaves to the next one: the tables of interned names, which the next document of a
-// source mostly repeats (a folder of small documents would otherwise build them again for every file), and the
-// buffer standalone documents are made in. Nothing a read hands out is in it but immutable strings, and the
-// buffer is only ever lent to the validator for the length of a call, as the window itself is, so no record
-// sees it change.
+// source mostly repeats (a folder of small documents would otherwise build them again for every file), the
+// buffer standalone documents are made in, and the reader's and scanner's working slices, emptied. Nothing a
+// read hands out is in it but immutable strings: a record's texts, children and raw bytes are copied out of
+// these slices into allocations of the record's own, and the document buffer is only ever lent to the
+// validator for the length of a call, as the window itself is. So no record sees any of it change.
 type carry struct {
 	names     map[string]string // see reader.intern
 	attrNames map[string]string // see reader.attrName
 	size      int               // bytes of the strings in names and attrNames
 	doc       []byte            // see reader.doc
+
+	stack   []frame
+	ns      []binding
+	open    []openNode
+	kids    []*adapters.Node
+	pend    []byte
+	arena   []byte
+	texts   []textRef
+	attrs   []attr
+	scratch []byte
 }
 
 // maxCarry bounds the names and the buffer a read hands on: more is left to the collector.
@@ -54,13 +66,35 @@ var carried = sync.Pool{New: func() any {
 	return &carry{names: map[string]string{}, attrNames: map[string]string{}}
 }}
 
-// put hands what r leaves on to the next read, unless it grew large.
+// adopt gives r the working slices c carries.
+func (r *reader) adopt(c *carry) {
+	r.stack, r.ns, r.open, r.kids = c.stack, c.ns, c.open, c.kids
+	r.pend, r.arena, r.texts = c.pend, c.arena, c.texts
+	r.s.attrs, r.s.scratch = c.attrs, c.scratch
+}
+
+// put hands what r leaves on to the next read, emptied and cleared of pointers, unless it grew large.
 func (c *carry) put(r *reader) {
-	c.size = r.namesSize
-	c.doc = r.doc[:0]
-	if c.size <= maxCarry && cap(c.doc) <= maxCarry {
-		carried.Put(c)
+	if r.namesSize > maxCarry {
+		return
 	}
+	c.size = r.namesSize
+	r.resetTree()
+	clear(r.stack[:cap(r.stack)]) // frames hold maps of their children's names
+	c.doc = emptied(r.doc, maxCarry)
+	c.stack, c.ns = emptied(r.stack, 256), emptied(r.ns, 256)
+	c.open, c.kids, c.texts = emptied(r.open, 1024), emptied(r.kids, 4096), emptied(r.texts, 4096)
+	c.pend, c.arena = emptied(r.pend, maxCarry), emptied(r.arena, maxCarry)
+	c.attrs, c.scratch = emptied(r.s.attrs, 256), emptied(r.s.scratch, maxCarry)
+	carried.Put(c)
+}
+
+// emptied returns s emptied, or nil when it holds room for more than most items.
+func emptied[T any](s []T, most int) []T {
+	if cap(s) > most {
+		return nil
+	}
+	return s[:0]
 }
 
 type binding struct{ prefix, uri string }
