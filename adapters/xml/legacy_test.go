@@ -628,9 +628,19 @@ func dumpNode(n *adapters.Node) string {
 // readDiffer reads in with the adapter and with its encoding/xml predecessor and returns what differs, or "".
 // The scanner's deliberate strictness (see stricter) may end a read early, and it refuses a markup declaration
 // before reading it, so the predecessor may have read further or failed otherwise there.
+//
+// The adapter reads in through each of readSources, which must all give the same outcome: it sizes its window
+// after the size a source tells, when it tells one.
 func readDiffer(a *Adapter, in []byte) string {
 	var got, want emitted
 	err := a.Read(context.Background(), bytes.NewReader(in), &got)
+	for i, src := range readSources(in)[1:] {
+		var other emitted
+		oerr := a.Read(context.Background(), src, &other)
+		if d := sameOutcome(other, oerr, got, err); d != "" {
+			return fmt.Sprintf("source %d (%T) against a bytes.Reader: %s", i+1, src, d)
+		}
+	}
 	werr := a.legacyRead(context.Background(), bytes.NewReader(in), &want)
 	for i := range min(len(got.items), len(want.items)) {
 		if got.items[i] != want.items[i] {
@@ -673,6 +683,48 @@ func readDiffer(a *Adapter, in []byte) string {
 		if errors.Is(err, kind) != errors.Is(werr, kind) {
 			return fmt.Sprintf("err %v, want %v: not the same kind", err, werr)
 		}
+	}
+	return ""
+}
+
+// sizedReader tells a size of its own choosing, true or not, and gives at most most bytes a read when most > 0.
+type sizedReader struct {
+	r    io.Reader
+	n    int
+	most int
+}
+
+func (s *sizedReader) Len() int { return s.n }
+
+func (s *sizedReader) Read(p []byte) (int, error) {
+	if s.most > 0 && len(p) > s.most {
+		p = p[:s.most]
+	}
+	return s.r.Read(p)
+}
+
+// readSources are ways to hand the adapter in: first a bytes.Reader, which tells its size; then a reader that
+// tells none, readers that tell too little and too much, and one that tells the truth in short reads.
+func readSources(in []byte) []io.Reader {
+	return []io.Reader{
+		bytes.NewReader(in),
+		struct{ io.Reader }{bytes.NewReader(in)},
+		&sizedReader{r: bytes.NewReader(in), n: len(in) / 3},
+		&sizedReader{r: bytes.NewReader(in), n: 0},
+		&sizedReader{r: bytes.NewReader(in), n: 2*len(in) + 100},
+		&sizedReader{r: bytes.NewReader(in), n: len(in), most: 7},
+	}
+}
+
+// sameOutcome returns how two reads differ in what they emitted and how they ended, or "".
+func sameOutcome(got emitted, err error, want emitted, werr error) string {
+	for i := range min(len(got.items), len(want.items)) {
+		if got.items[i] != want.items[i] {
+			return fmt.Sprintf("item %d:\n got %s\nwant %s", i, got.items[i], want.items[i])
+		}
+	}
+	if len(got.items) != len(want.items) || fmt.Sprint(err) != fmt.Sprint(werr) {
+		return fmt.Sprintf("%d items, want %d (err %v, want %v)", len(got.items), len(want.items), err, werr)
 	}
 	return ""
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ketenpoort/ketenpoort/adapters"
 )
@@ -23,11 +25,76 @@ var (
 
 // Read streams the input and hands every record element to the sink.
 func (a *Adapter) Read(ctx context.Context, in io.Reader, sink adapters.Sink) error {
-	r := newReader(a, ctx, in, sink)
-	if err := r.run(); err != nil {
+	c := carried.Get().(*carry)
+	r := newReader(a, ctx, in, sink, c)
+	r.adopt(c)
+	err := r.run()
+	c.put(r)
+	if err != nil {
 		return fmt.Errorf("source %s: %w", a.env.Source, err)
 	}
 	return nil
+}
+
+// carry is what a read leaves to the next one: the tables of interned names, which the next document of a
+// source mostly repeats (a folder of small documents would otherwise build them again for every file), the
+// buffer standalone documents are made in, and the reader's and scanner's working slices, emptied. Nothing a
+// read hands out is in it but immutable strings: a record's texts, children and raw bytes are copied out of
+// these slices into allocations of the record's own, and the document buffer is only ever lent to the
+// validator for the length of a call, as the window itself is. So no record sees any of it change.
+type carry struct {
+	names     map[string]string // see reader.intern
+	attrNames map[string]string // see reader.attrName
+	size      int               // bytes of the strings in names and attrNames
+	doc       []byte            // see reader.doc
+
+	stack   []frame
+	ns      []binding
+	open    []openNode
+	kids    []*adapters.Node
+	pend    []byte
+	arena   []byte
+	texts   []textRef
+	attrs   []attr
+	scratch []byte
+}
+
+// maxCarry bounds the names and the buffer a read hands on: more is left to the collector.
+const maxCarry = 256 << 10
+
+var carried = sync.Pool{New: func() any {
+	return &carry{names: map[string]string{}, attrNames: map[string]string{}}
+}}
+
+// adopt gives r the working slices c carries.
+func (r *reader) adopt(c *carry) {
+	r.stack, r.ns, r.open, r.kids = c.stack, c.ns, c.open, c.kids
+	r.pend, r.arena, r.texts = c.pend, c.arena, c.texts
+	r.s.attrs, r.s.scratch = c.attrs, c.scratch
+}
+
+// put hands what r leaves on to the next read, emptied and cleared of pointers, unless it grew large.
+func (c *carry) put(r *reader) {
+	if r.namesSize > maxCarry {
+		return
+	}
+	c.size = r.namesSize
+	r.resetTree()
+	clear(r.stack[:cap(r.stack)]) // frames hold maps of their children's names
+	c.doc = emptied(r.doc, maxCarry)
+	c.stack, c.ns = emptied(r.stack, 256), emptied(r.ns, 256)
+	c.open, c.kids, c.texts = emptied(r.open, 1024), emptied(r.kids, 4096), emptied(r.texts, 4096)
+	c.pend, c.arena = emptied(r.pend, maxCarry), emptied(r.arena, maxCarry)
+	c.attrs, c.scratch = emptied(r.s.attrs, 256), emptied(r.s.scratch, maxCarry)
+	carried.Put(c)
+}
+
+// emptied returns s emptied, or nil when it holds room for more than most items.
+func emptied[T any](s []T, most int) []T {
+	if cap(s) > most {
+		return nil
+	}
+	return s[:0]
 }
 
 type binding struct{ prefix, uri string }
@@ -92,9 +159,13 @@ type reader struct {
 	slabHint, ptrsHint  sizer
 	nodesUsed, ptrsUsed int
 
-	names     map[string]string // names, prefixes and namespace URIs, shared between records
+	names     map[string]string // names, prefixes and namespace URIs, shared between records and reads
 	recent    [256]string       // the names met last, by a hash of their bytes, to skip most map look-ups
 	attrNames map[string]string // "@" + local names
+	namesSize int               // bytes of the strings in names and attrNames
+	// doc is the buffer a record is made a standalone document in for the validator; it is reused from record
+	// to record, as the validator keeps nothing of a document once it returns.
+	doc []byte
 
 	seenRoot, rootClosed bool
 	index                int
@@ -102,12 +173,12 @@ type reader struct {
 	rec                  record
 }
 
-func newReader(a *Adapter, ctx context.Context, in io.Reader, sink adapters.Sink) *reader {
+func newReader(a *Adapter, ctx context.Context, in io.Reader, sink adapters.Sink, c *carry) *reader {
 	return &reader{
 		a: a, ctx: ctx, sink: sink,
 		s:        newScanner(in, int64(a.cfg.MaxRecordSize)+1),
 		slabSize: 16, ptrsSize: 16,
-		names: map[string]string{}, attrNames: map[string]string{},
+		names: c.names, attrNames: c.attrNames, namesSize: c.size, doc: c.doc,
 	}
 }
 
@@ -213,6 +284,7 @@ func (r *reader) intern(b []byte) string {
 		s = string(b)
 		if len(r.names) < 4096 {
 			r.names[s] = s
+			r.namesSize += len(s)
 		}
 	}
 	r.recent[h] = s
@@ -227,6 +299,7 @@ func (r *reader) attrName(local []byte) string {
 	s := "@" + string(local)
 	if len(r.attrNames) < 1024 {
 		r.attrNames[string(local)] = s
+		r.namesSize += len(s)
 	}
 	return s
 }
@@ -568,7 +641,10 @@ func (r *reader) finish() error {
 	}
 	var problems []adapters.Problem
 	if r.a.validator != nil {
-		doc := standalone(body, r.rec.qname, r.rec.redeclare)
+		doc := appendStandalone(r.doc[:0], body, r.rec.qname, r.rec.redeclare)
+		if len(r.rec.redeclare) > 0 {
+			r.doc = doc
+		}
 		if err := r.a.validator.Validate(doc); err != nil {
 			var se *adapters.SchemaError
 			if !errors.As(err, &se) {
@@ -600,11 +676,17 @@ func (r *reader) finish() error {
 // standalone makes a record's bytes a document of its own: the namespaces declared on its ancestors are
 // declared again on the record element.
 func standalone(body []byte, qnameLen int, redeclare []binding) []byte {
+	return appendStandalone(nil, body, qnameLen, redeclare)
+}
+
+// appendStandalone is standalone made in dst: it returns body itself when there is nothing to declare, else
+// dst with the document appended.
+func appendStandalone(dst, body []byte, qnameLen int, redeclare []binding) []byte {
 	if len(redeclare) == 0 {
 		return body
 	}
 	at := 1 + qnameLen
-	doc := make([]byte, 0, len(body)+64*len(redeclare))
+	doc := slices.Grow(dst, len(body)+64*len(redeclare))
 	doc = append(doc, body[:at]...)
 	for _, b := range redeclare {
 		doc = append(doc, " xmlns"...)

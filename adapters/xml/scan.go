@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,21 @@ const (
 // readChunk is how much the scanner asks its source for at a time.
 const readChunk = 64 << 10
 
+// sizeHint returns how many bytes src says it holds, or -1 when it does not say: Len of a bytes.Reader,
+// strings.Reader or bytes.Buffer (what is left unread), the size of a regular file. It is only a hint for the
+// first window: a source may hold more or less than it says, and the scanner reads it to its end either way.
+func sizeHint(src io.Reader) int64 {
+	switch v := src.(type) {
+	case interface{ Len() int }:
+		return int64(max(v.Len(), 0))
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			return max(fi.Size(), 0)
+		}
+	}
+	return -1
+}
+
 // errMore says the window ended before the token did; the scanner refills it and scans the token again.
 var errMore = errors.New("more input needed")
 
@@ -78,7 +94,12 @@ type scanner struct {
 	pos  int // window index of the next token
 	eof  bool
 	rerr error // a read error other than io.EOF, returned once the window is used up
-	pin  int64 // decoded offset the window must keep from; -1 keeps only the current token
+	// small is set while the source, smaller than readChunk by its own word, has not given more than it said:
+	// the window is then sized to what is left of it rather than to readChunk.
+	small bool
+	hint  int64 // input bytes the source said it holds
+	got   int64 // input bytes read so far
+	pin   int64 // decoded offset the window must keep from; -1 keeps only the current token
 	// limit bounds a token: one that needs more than limit+1 bytes read fails with errTokenTooLarge.
 	limit int64
 
@@ -115,6 +136,19 @@ type scanner struct {
 
 func newScanner(src io.Reader, limit int64) *scanner {
 	return &scanner{src: src, limit: limit, pin: -1, line: 1, switchAt: 1<<63 - 1, declAllowed: true}
+}
+
+// room is how much free space the window should have for the next read: readChunk, or for a small source what
+// it said is left of it and one byte more, to see its end. A source that gives more than it said is read as one
+// of unknown size from then on.
+func (s *scanner) room() int {
+	if s.small {
+		if left := s.hint - s.got; left >= 0 {
+			return int(left) + 1
+		}
+		s.small = false
+	}
+	return readChunk
 }
 
 // offset is the decoded offset of the next token.
@@ -196,11 +230,19 @@ func (s *scanner) more() error {
 	if s.tooLarge(have + 1) {
 		return errTokenTooLarge
 	}
+	if !s.started && s.got == 0 {
+		// Asked here rather than in newScanner, which stays small enough to inline: the reader that holds the
+		// scanner then stays off the heap.
+		if h := sizeHint(s.src); h >= 0 && h < readChunk {
+			s.small, s.hint = true, h
+		}
+	}
 	keep := s.pos
 	if s.pin >= 0 && int(s.pin-s.base) < keep {
 		keep = int(s.pin - s.base)
 	}
-	if cap(s.buf)-len(s.buf) < readChunk {
+	room := s.room()
+	if cap(s.buf)-len(s.buf) < room {
 		if keep > 0 {
 			s.markRaw += s.rawLen(s.markAbs, s.base+int64(keep))
 			s.markAbs = s.base + int64(keep)
@@ -209,8 +251,8 @@ func (s *scanner) more() error {
 			s.base += int64(keep)
 			s.pos -= keep
 		}
-		if cap(s.buf)-len(s.buf) < readChunk || len(s.buf) > cap(s.buf)/2 {
-			nb := make([]byte, len(s.buf), max(2*cap(s.buf), len(s.buf)+readChunk))
+		if cap(s.buf)-len(s.buf) < room || len(s.buf) > cap(s.buf)/2 {
+			nb := make([]byte, len(s.buf), max(2*cap(s.buf), len(s.buf)+room))
 			copy(nb, s.buf)
 			s.buf = nb
 		}
@@ -242,17 +284,19 @@ func (s *scanner) more() error {
 func (s *scanner) read() {
 	var n int
 	var err error
+	want := min(readChunk/2, s.room())
 	if s.cs == nil {
-		s.buf = slices.Grow(s.buf, readChunk/2)
+		s.buf = slices.Grow(s.buf, want)
 		n, err = s.src.Read(s.buf[len(s.buf):cap(s.buf)])
 		s.buf = s.buf[:len(s.buf)+n]
 	} else {
-		if s.rawIn == nil {
-			s.rawIn = make([]byte, readChunk/2)
+		if len(s.rawIn) < want {
+			s.rawIn = make([]byte, want)
 		}
-		n, err = s.src.Read(s.rawIn)
+		n, err = s.src.Read(s.rawIn[:want])
 		s.buf = s.cs.AppendDecode(s.buf, s.rawIn[:n])
 	}
+	s.got += int64(n)
 	switch {
 	case err == io.EOF:
 		s.eof = true

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ketenpoort/ketenpoort/adapters"
@@ -344,5 +345,65 @@ func TestStandaloneNamespaces(t *testing.T) {
 	line := 1 + bytes.Count(multi[:bytes.Index(multi, []byte(">Q<"))], []byte("\n"))
 	if rej.Position.Index != 2 || len(rej.Problems) != 1 || rej.Problems[0].Line != line {
 		t.Errorf("rejection %s %+v, want record 2 with one problem on line %d", rej.Error(), rej.Problems, line)
+	}
+}
+
+// TestReadsOneAfterAnother reads small StUF-BG documents, valid and invalid in turn, one read each, from several
+// goroutines at once: what one read leaves to the next (interned names, the buffer of standalone documents)
+// never shows in another read's records or findings.
+func TestReadsOneAfterAnother(t *testing.T) {
+	valid := stufLk01(1)
+	invalid := bytes.Replace(stufLk01(2), []byte("<BG:aoa.postcode>5673LH<"), []byte("<BG:aoa.postcode>5673 LH<"), 1)
+	if bytes.Equal(invalid, stufLk01(2)) {
+		t.Fatal("generated document changed: no postcode to break")
+	}
+	postcodeLine := fmt.Sprintf("line %d: ", 1+bytes.Count(invalid[:bytes.Index(invalid, []byte("<BG:aoa.postcode>"))], []byte("\n")))
+	check := func(a *kxml.Adapter, in []byte, wantFindings bool) error {
+		c, err := read(t, a, in)
+		if err != nil || len(c.records) != 1 || len(c.rejections) != 0 {
+			return fmt.Errorf("got %d records, %d rejections, err %v; want one record", len(c.records), len(c.rejections), err)
+		}
+		r := c.records[0]
+		s := bytes.Index(in, []byte("<BG:npsLk01>"))
+		e := bytes.Index(in, []byte("</BG:npsLk01>")) + len("</BG:npsLk01>")
+		if !bytes.Equal(r.Raw, in[s:e]) || r.Root.Name != "npsLk01" || r.Root.Space != "http://www.egem.nl/StUF/sector/bg/0310" {
+			return fmt.Errorf("record {%s}%s, raw %q", r.Root.Space, r.Root.Name, r.Raw)
+		}
+		if bsn, _ := r.Root.Value("object/inp.bsn"); bsn != string(in[bytes.Index(in, []byte("<BG:inp.bsn>"))+12:][:9]) {
+			return fmt.Errorf("bsn %q", bsn)
+		}
+		if got := len(r.Findings) > 0; got != wantFindings {
+			return fmt.Errorf("findings %+v, want some: %v", r.Findings, wantFindings)
+		}
+		for _, f := range r.Findings {
+			if !strings.HasPrefix(f.Message, postcodeLine) {
+				return fmt.Errorf("finding %+v, want one on the postcode's line (%s)", f, postcodeLine)
+			}
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := stufAdapter(t, adapters.Lenient)
+			for i := range 40 {
+				in, bad := valid, false
+				if (i+g)%3 == 0 {
+					in, bad = invalid, true
+				}
+				if err := check(a, in, bad); err != nil {
+					errs <- fmt.Errorf("goroutine %d, read %d: %w", g, i, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
