@@ -42,7 +42,8 @@ type Adapter interface {
 
 // Validator checks one standalone document, such as one XML record with its namespaces declared, against a
 // schema. It returns nil when the document is valid, a *SchemaError listing every problem when it is not, and
-// any other error when it could not validate at all.
+// any other error when it could not validate at all. The document is lent for the call only: a reader reuses its
+// bytes for the next record, so a Validator keeps nothing of it (nor of its bytes in an error) once it returns.
 type Validator interface {
 	Validate(doc []byte) error
 }
