@@ -159,7 +159,7 @@ type backfill struct {
 
 	index  map[RecordRef]int32 // record → its place
 	refs   []RecordRef
-	feats  []match.Features
+	feats  featureStore
 	digest [][16]byte // of the person JSON, for event ids
 	// base is the first record id reserved: the person document loaded as the ord-th is stored under base+ord,
 	// and lastOrd is that ord of each record's last document, which the record keeps as its id.
@@ -191,6 +191,30 @@ type backfill struct {
 	persons int
 	creator []int32 // person number → the record that created it
 	reviews []batchReview
+}
+
+// featureStore holds the features of a backfill's records in chunks of a fixed size: a million records hold
+// half a gigabyte of them, which a slice grown by appending would copy again at every doubling and hold twice
+// over meanwhile. Pointers to features stay valid as it grows.
+type featureStore struct {
+	chunks [][]match.Features
+	n      int32
+}
+
+// featureChunk is the number of features in a chunk (8 MB).
+const featureChunk = 1 << 14
+
+// grow adds a record of zero features.
+func (s *featureStore) grow() {
+	if int(s.n)%featureChunk == 0 {
+		s.chunks = append(s.chunks, make([]match.Features, featureChunk))
+	}
+	s.n++
+}
+
+// at returns the features of record j.
+func (s *featureStore) at(j int32) *match.Features {
+	return &s.chunks[j/featureChunk][j%featureChunk]
 }
 
 type entry struct {
@@ -354,12 +378,12 @@ func (s *loadSource) next() bool {
 		j = int32(len(b.refs))
 		b.index[ref] = j
 		b.refs = append(b.refs, ref)
-		b.feats = append(b.feats, match.Features{})
+		b.feats.grow()
 		b.digest = append(b.digest, [16]byte{})
 		b.lastOrd = append(b.lastOrd, 0)
 	}
 	b.lastOrd[j] = int32(s.ord)
-	b.feats[j] = l.feats
+	*b.feats.at(j) = l.feats
 	sum := sha256.Sum256(l.json)
 	copy(b.digest[j][:], sum[:16])
 	s.rid, s.json = b.base+int64(s.ord), l.json
@@ -385,11 +409,16 @@ func (b *backfill) block() {
 	b.keyOff = make([]int32, n+1)
 	var buf []match.Key
 	for j := range n {
-		b.terms.Add(&b.feats[j])
-		buf = match.AppendKeys(buf[:0], &b.feats[j])
+		f := b.feats.at(int32(j))
+		b.terms.Add(f)
+		buf = match.AppendKeys(buf[:0], f)
 		slices.SortFunc(buf, func(x, y match.Key) int { return cmpUint64(x.Hash, y.Hash) })
 		b.keys = append(b.keys, buf...)
 		b.keyOff[j+1] = int32(len(b.keys))
+		if j == 1023 && n > 2048 {
+			// Room for all at the rate of the first records, rather than copies at every doubling.
+			b.keys = slices.Grow(b.keys, int(float64(len(b.keys))/1024*1.05*float64(n-j)))
+		}
 	}
 	b.entries = make([]entry, 0, len(b.keys))
 	for j := range n {
@@ -476,9 +505,9 @@ func (b *backfill) score() int64 {
 					cands = slices.Compact(cands)
 					b.compared[j] = int32(len(cands))
 					count += int64(len(cands))
-					fj := &b.feats[j]
+					fj := b.feats.at(int32(j))
 					for _, i := range cands {
-						out := b.r.model.Decide(match.Compare(fj, &b.feats[i])) // j is the record being resolved
+						out := b.r.model.Decide(match.Compare(fj, b.feats.at(i))) // j is the record being resolved
 						if out.Decision != match.NoMatch {
 							b.scored[j] = append(b.scored[j], scoredPair{score: out.Score, other: i, decision: out.Decision, rule: b.ruleIndex(out.Rule)})
 						}
@@ -610,7 +639,7 @@ func (b *backfill) cluster() {
 				own = b.keys[s].Hash
 			}
 		}
-		birth := match.CompleteBirth(b.feats[j].Birth)
+		birth := match.CompleteBirth(b.feats.at(int32(j)).Birth)
 		pl := decide(own, birth, cs, comps, func(x, y int) bool {
 			rx, ry := roots[x], roots[y]
 			for _, a := range ul[rx] {
@@ -799,7 +828,7 @@ func (b *backfill) evidence(j int32) DecisionEvidence {
 	}
 	return b.r.buildEvidence(pl, comps, int(b.compared[j]), b.skipped[j], func(i int) RecordRef { return b.refs[i] },
 		func(c comparison) []match.AttributeEvidence {
-			return b.r.model.Evidence(match.Compare(&b.feats[j], &b.feats[c.ref])).Attributes
+			return b.r.model.Evidence(match.Compare(b.feats.at(int32(j)), b.feats.at(int32(c.ref)))).Attributes
 		})
 }
 

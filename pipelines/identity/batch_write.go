@@ -236,7 +236,7 @@ func (b *backfill) writeRecords(ctx context.Context, conn *pgx.Conn, ids []strin
 				return dst, false, nil
 			}
 			p := b.plans[j]
-			feat = encodeFeatures(feat[:0], &b.feats[j])
+			feat = encodeFeatures(feat[:0], b.feats.at(int32(j)))
 			dst = appendCopyInt(dst, b.rid(j))
 			dst = appendCopyText(append(dst, '\t'), []byte(b.refs[j].Source))
 			dst = appendCopyText(append(dst, '\t'), []byte(b.refs[j].LocalID))
@@ -319,7 +319,7 @@ func (b *backfill) writeReviews(ctx context.Context, conn *pgx.Conn) error {
 			x, y := orderPair(b.refs[rv.a], b.refs[rv.b])
 			ev, err := json.Marshal(ComparisonEvidence{Record: b.refs[rv.b], Decision: rv.out.Decision, Score: round3(rv.out.Score),
 				Rule: rv.out.Rule, PersonRule: rv.rule,
-				Attributes: b.r.model.Evidence(match.Compare(&b.feats[rv.a], &b.feats[rv.b])).Attributes})
+				Attributes: b.r.model.Evidence(match.Compare(b.feats.at(rv.a), b.feats.at(rv.b))).Attributes})
 			if err != nil {
 				return nil, err
 			}
