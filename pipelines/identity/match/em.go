@@ -184,6 +184,7 @@ func emSession(s Session, start [NumAttributes][maxLevels]MU, u probabilities, o
 	index := make(map[[NumAttributes]Level]int)
 	var pats []pattern
 	var present [NumAttributes]bool
+	var seen [NumAttributes][maxLevels]bool
 	for _, pair := range s.Pairs {
 		c := pair.Levels
 		for a := range c {
@@ -191,6 +192,7 @@ func emSession(s Session, start [NumAttributes][maxLevels]MU, u probabilities, o
 				c[a] = LevelMissing
 			} else if c[a] != LevelMissing {
 				present[a] = true
+				seen[a][c[a]] = true
 			}
 		}
 		if i, ok := index[c]; ok {
@@ -212,6 +214,7 @@ func emSession(s Session, start [NumAttributes][maxLevels]MU, u probabilities, o
 	rep := SessionReport{Pairs: len(s.Pairs)}
 	lambda := 0.3
 	total := float64(len(s.Pairs))
+	var evidence [NumAttributes]float64 // matching pairs, by their posterior, that hold the attribute
 	for rep.Iterations < opts.MaxIterations {
 		rep.Iterations++
 		var num probabilities
@@ -244,16 +247,26 @@ func emSession(s Session, start [NumAttributes][maxLevels]MU, u probabilities, o
 			for l := 1; l < len(a.Levels()); l++ {
 				sum += num[a][l]
 			}
-			if sum == 0 {
+			if evidence[a] = sum; sum < minMatchEvidence {
+				// Too few matching pairs hold the attribute to tell its m from their chance: it keeps start's.
 				continue
 			}
-			norm := 0.0
+			// A level no pair of the session reached says nothing of its m, which keeps start's; the levels
+			// reached share what is left.
+			norm, kept := 0.0, 0.0
 			for l := 1; l < len(a.Levels()); l++ {
+				if !seen[a][l] {
+					kept += m[a][l]
+					continue
+				}
 				num[a][l] = max(num[a][l]/sum, opts.Floor)
 				norm += num[a][l]
 			}
 			for l := 1; l < len(a.Levels()); l++ {
-				v := num[a][l] / norm
+				if !seen[a][l] {
+					continue
+				}
+				v := num[a][l] / norm * max(1-kept, opts.Floor)
 				change = max(change, math.Abs(v-m[a][l]))
 				m[a][l] = v
 			}
@@ -264,8 +277,17 @@ func emSession(s Session, start [NumAttributes][maxLevels]MU, u probabilities, o
 		}
 	}
 	rep.Lambda = lambda
+	for a := range est {
+		est[a] = est[a] && evidence[a] >= minMatchEvidence
+	}
 	return m, est, rep
 }
+
+// minMatchEvidence is the fewest matching pairs (by their posterior) holding an attribute from which a session
+// estimates its m probabilities. An attribute that matching pairs seldom hold on both sides (an a-nummer, which
+// only the BRP's records carry, one per person) would otherwise get the m of whatever few pairs have it, down to
+// the floor for a level no match reaches: an equal number weighing against a link.
+const minMatchEvidence = 20
 
 // roundSig rounds a probability to four significant digits, so that written configuration stays readable.
 func roundSig(x float64) float64 {

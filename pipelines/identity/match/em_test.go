@@ -110,6 +110,34 @@ func TestTrainIgnoresBlockedAttributes(t *testing.T) {
 	}
 }
 
+func TestTrainKeepsAttributesMatchesSeldomHold(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 9))
+	truth := toProbabilities(DefaultWeights())
+	random := drawComparisons(r, 20000, 0, truth, truth)
+	blocked := drawComparisons(r, 5000, 0.3, truth, truth)
+	// The other identifier only on non-matching pairs, as an a-nummer that the BRP's records alone carry: its
+	// levels say nothing of matches, and must keep their start.
+	for i := range blocked {
+		blocked[i].Levels[AttrOtherID] = LevelMissing
+		if blocked[i].Levels[AttrSurname] == SurnameElse {
+			blocked[i].Levels[AttrOtherID] = OtherIDDifferent
+		}
+	}
+	start := DefaultWeights()
+	w, _, err := Train(random, []Session{{Pairs: blocked}}, TrainOptions{Start: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"equal", "one-edit", "different"} {
+		if got, want := w.Levels["otherId"][l].M, start.Levels["otherId"][l].M; got != want {
+			t.Errorf("otherId %s: m = %v, want the start's %v", l, got, want)
+		}
+	}
+	if got, want := w.Levels["surname"]["exact"].M, start.Levels["surname"]["exact"].M; got == want {
+		t.Errorf("surname exact: m = %v, the start's: not estimated", got)
+	}
+}
+
 func TestTrainNoData(t *testing.T) {
 	if _, _, err := Train(nil, []Session{{Pairs: []Comparison{{}}}}, TrainOptions{}); err == nil {
 		t.Error("Train without random pairs: want an error")
