@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -389,24 +390,37 @@ func (x *resolution) readCandidates(br pgx.BatchResults) error {
 	var size pgtype.Int8
 	var src, lid, pid pgtype.Text
 	var fb []byte
+	// The rows go into a scratch slice first and are copied out once, at their number: a candidate is a few
+	// hundred bytes, and growing x.cands row by row copied and cleared each of them several times over.
+	scratch := candidateScratch.Get().(*[]candidateRow)
+	cands := (*scratch)[:0]
+	defer func() {
+		clear(cands) // drop the strings for the collector
+		*scratch = cands[:0]
+		candidateScratch.Put(scratch)
+	}()
 	_, err = pgx.ForEachRow(rows, []any{&big, &size, &src, &lid, &pid, &fb}, func() error {
 		if big.Valid {
 			x.skipped = append(x.skipped, SkippedBlock{Kind: kindOf(x.keys, uint64(big.Int64)), Size: int(size.Int64)})
 			return nil
 		}
-		c := candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String}
+		cands = append(cands, candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String})
+		c := &cands[len(cands)-1]
 		if err := decodeFeatures(fb, &c.features); err != nil {
 			return fmt.Errorf("record %s: %w", c.ref, err)
 		}
-		x.cands = append(x.cands, c)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("reading candidates: %w", err)
 	}
+	x.cands = append(slices.Grow(x.cands[:0], len(cands)), cands...)
 	slices.SortFunc(x.skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
 	return nil
 }
+
+// candidateScratch holds slices readCandidates collects candidates in.
+var candidateScratch = sync.Pool{New: func() any { s := make([]candidateRow, 0, 256); return &s }}
 
 // lockGroup locks the rows of the persons the records rs involve, in id order, and reads for each record their BSN
 // key hashes, their complete birth dates and the other records of the record's person. A merge that committed
