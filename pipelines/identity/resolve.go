@@ -305,23 +305,30 @@ func (r *Resolver) publish(ctx context.Context, tx pgx.Tx, now time.Time, evs []
 	return nil
 }
 
-const candidatesSQL = `WITH me AS (
-    SELECT coalesce((SELECT rid FROM person_records WHERE source = $2 AND local_id = $3), 0) AS rid
+// candidatesSQL reads the candidates of the records ($3, $4), numbered by their place in the arrays: the records
+// stored under the keys $2 that record $1 probes (the arrays pair each probed key with its record), the record
+// itself left out, at most $5 per key; a key shared by more than $6 records is a block too big to compare, returned
+// as (hash, records seen) instead of its records.
+const candidatesSQL = `WITH me AS MATERIALIZED (
+    SELECT m.ord::int4 AS ord, coalesce(r.rid, 0) AS rid
+    FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS m(source, local_id, ord)
+    LEFT JOIN person_records r ON r.source = m.source AND r.local_id = m.local_id
 ), c AS MATERIALIZED (
-    SELECT h.hash, k.rid
-    FROM unnest($1::bigint[]) AS h(hash)
+    SELECT p.ord, p.hash, k.rid
+    FROM unnest($1::int4[], $2::bigint[]) AS p(ord, hash)
+    JOIN me ON me.ord = p.ord
     CROSS JOIN LATERAL (
         SELECT b.rid FROM blocking_keys b
-        WHERE b.hash = h.hash AND b.rid <> (SELECT rid FROM me)
-        LIMIT $4) k
+        WHERE b.hash = p.hash AND b.rid <> me.rid
+        LIMIT $5) k
 ), big AS (
-    SELECT hash, count(*) AS n FROM c GROUP BY hash HAVING count(*) > $5
+    SELECT ord, hash, count(*) AS n FROM c GROUP BY ord, hash HAVING count(*) > $6
 )
-SELECT NULL::bigint, NULL::bigint, r.source, r.local_id, r.person_id, r.features
-FROM (SELECT DISTINCT rid FROM c WHERE hash NOT IN (SELECT hash FROM big)) d
+SELECT d.ord, d.rid, NULL::bigint, NULL::bigint, r.source, r.local_id, r.person_id, r.features
+FROM (SELECT DISTINCT ord, rid FROM c WHERE NOT EXISTS (SELECT FROM big WHERE big.ord = c.ord AND big.hash = c.hash)) d
 JOIN person_records r ON r.rid = d.rid
 UNION ALL
-SELECT hash, n, NULL, NULL, NULL, NULL FROM big`
+SELECT ord, NULL, hash, n, NULL, NULL, NULL, NULL FROM big`
 
 // recordsSQL reads the person and features of the records ($1, $2), each numbered by its place in the arrays.
 const recordsSQL = `SELECT u.ord::int4, r.person_id, r.features

@@ -209,9 +209,7 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 		keys.add(x)
 		cc = cc.merge(x.counts)
 	}
-	w.Queue(`INSERT INTO blocking_keys (hash, kind, rid)
-		SELECT u.hash, u.kind, r.rid FROM unnest($1::bigint[], $2::int2[], $3::text[], $4::text[]) AS u(hash, kind, source, local_id)
-		JOIN person_records r ON r.source = u.source AND r.local_id = u.local_id`, keys.hashes, keys.kinds, keys.sources, keys.localIDs)
+	w.Queue(insertKeysSQL, keys.hashes, keys.kinds, keys.recs, keys.sources, keys.localIDs)
 	cc.queue(w, tx.Conn().PgConn().PID())
 	if err := tx.SendBatch(ctx, w).Close(); err != nil {
 		if len(rs) == 1 {
@@ -287,9 +285,14 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, c
 	b.Queue(`SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo)
 	b.Queue(recordsSQL, srcs, lids)
 	b.Queue(constraintsSQL, srcs, lids)
-	for _, x := range rs {
-		b.Queue(candidatesSQL, x.probes, x.self.Source, x.self.LocalID, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
+	var ords []int32
+	var probes []int64
+	for i, x := range rs {
+		for _, h := range x.probes {
+			ords, probes = append(ords, int32(i+1)), append(probes, h)
+		}
 	}
+	b.Queue(candidatesSQL, ords, probes, srcs, lids, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
 	b.Queue(countsAndTotalsSQL, termArgs(terms))
 	br := tx.SendBatch(ctx, b)
 	failed := rs[0].self
@@ -327,11 +330,8 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, c
 		}); err != nil {
 			return fmt.Errorf("reading manual decisions: %w", err)
 		}
-		for _, x := range rs {
-			failed = x.self
-			if err := x.readCandidates(br); err != nil {
-				return err
-			}
+		if err := readCandidates(br, rs, &failed); err != nil {
+			return err
 		}
 		failed = rs[0].self
 		if err := readCountsAndTotals(br, counts, totals); err != nil {
@@ -380,33 +380,41 @@ func (x *resolution) reset() {
 	x.lockIDs, x.st = nil, nil
 }
 
-// readCandidates reads the result of x's candidatesSQL in readGroup's batch.
-func (x *resolution) readCandidates(br pgx.BatchResults) error {
+// readCandidates reads the result of candidatesSQL in readGroup's batch: the candidates of the records rs, each in
+// the order of their record ids, and the blocks each record skipped. failed is set to the record of a row that
+// cannot be read.
+func readCandidates(br pgx.BatchResults, rs []*resolution, failed *RecordRef) error {
 	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("reading candidates: %w", err)
 	}
-	var big pgtype.Int8
-	var size pgtype.Int8
+	var ord int32
+	var rid, big, size pgtype.Int8
 	var src, lid, pid pgtype.Text
 	var fb []byte
-	// The rows go into a scratch slice first and are copied out once, at their number: a candidate is a few
-	// hundred bytes, and growing x.cands row by row copied and cleared each of them several times over.
-	scratch := candidateScratch.Get().(*[]candidateRow)
+	// The rows go into a scratch slice first and are copied out once per record, at their number: a candidate is
+	// a few hundred bytes, and growing x.cands row by row copied and cleared each of them several times over.
+	scratch := candidateScratch.Get().(*[]groupCandidate)
 	cands := (*scratch)[:0]
 	defer func() {
 		clear(cands) // drop the strings for the collector
 		*scratch = cands[:0]
 		candidateScratch.Put(scratch)
 	}()
-	_, err = pgx.ForEachRow(rows, []any{&big, &size, &src, &lid, &pid, &fb}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&ord, &rid, &big, &size, &src, &lid, &pid, &fb}, func() error {
+		if ord < 1 || int(ord) > len(rs) {
+			return fmt.Errorf("candidate of record %d of %d", ord, len(rs))
+		}
+		x := rs[ord-1]
 		if big.Valid {
 			x.skipped = append(x.skipped, SkippedBlock{Kind: kindOf(x.keys, uint64(big.Int64)), Size: int(size.Int64)})
 			return nil
 		}
-		cands = append(cands, candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String})
-		c := &cands[len(cands)-1]
+		cands = append(cands, groupCandidate{ord: ord, rid: rid.Int64,
+			row: candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String}})
+		c := &cands[len(cands)-1].row
 		if err := decodeFeatures(fb, &c.features); err != nil {
+			*failed = x.self
 			return fmt.Errorf("record %s: %w", c.ref, err)
 		}
 		return nil
@@ -414,13 +422,40 @@ func (x *resolution) readCandidates(br pgx.BatchResults) error {
 	if err != nil {
 		return fmt.Errorf("reading candidates: %w", err)
 	}
-	x.cands = append(slices.Grow(x.cands[:0], len(cands)), cands...)
-	slices.SortFunc(x.skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
+	// A record's candidates in one order however many records are read together.
+	slices.SortFunc(cands, func(a, b groupCandidate) int {
+		if a.ord != b.ord {
+			return int(a.ord - b.ord)
+		}
+		return cmpInt64(a.rid, b.rid)
+	})
+	for len(cands) > 0 {
+		n := 1
+		for n < len(cands) && cands[n].ord == cands[0].ord {
+			n++
+		}
+		x := rs[cands[0].ord-1]
+		x.cands = slices.Grow(x.cands[:0], n)
+		for _, c := range cands[:n] {
+			x.cands = append(x.cands, c.row)
+		}
+		cands = cands[n:]
+	}
+	for _, x := range rs {
+		slices.SortFunc(x.skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
+	}
 	return nil
 }
 
+// groupCandidate is a row of candidatesSQL: a candidate of the record numbered ord, of record id rid.
+type groupCandidate struct {
+	ord int32
+	rid int64
+	row candidateRow
+}
+
 // candidateScratch holds slices readCandidates collects candidates in.
-var candidateScratch = sync.Pool{New: func() any { s := make([]candidateRow, 0, 256); return &s }}
+var candidateScratch = sync.Pool{New: func() any { s := make([]groupCandidate, 0, 1024); return &s }}
 
 // lockGroup locks the rows of the persons the records rs involve, in id order, and reads for each record their BSN
 // key hashes, their complete birth dates and the other records of the record's person. A merge that committed
@@ -582,16 +617,27 @@ func readPersonsRecords(br pgx.BatchResults, rs []*resolution) error {
 	return err
 }
 
-// keyRows are the blocking keys of a group's records, as columns.
+// insertKeysSQL stores the keys ($1, $2) of the records ($4, $5), each key of the record numbered $3 by its place
+// in those arrays. The records are looked up once each, not once per key.
+const insertKeysSQL = `INSERT INTO blocking_keys (hash, kind, rid)
+SELECT u.hash, u.kind, r.rid
+FROM unnest($1::bigint[], $2::int2[], $3::int4[]) WITH ORDINALITY AS u(hash, kind, rec, o)
+JOIN (SELECT m.ord, p.rid FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS m(source, local_id, ord)
+    JOIN person_records p ON p.source = m.source AND p.local_id = m.local_id) r ON r.ord = u.rec
+ORDER BY u.o`
+
+// keyRows are the blocking keys of a group's records, as columns, and the records.
 type keyRows struct {
 	hashes            []int64
 	kinds             []int16
+	recs              []int32
 	sources, localIDs []string
 }
 
 func (k *keyRows) add(x *resolution) {
+	k.sources, k.localIDs = append(k.sources, x.self.Source), append(k.localIDs, x.self.LocalID)
 	k.hashes, k.kinds = append(k.hashes, x.hashes...), append(k.kinds, x.kinds...)
 	for range x.hashes {
-		k.sources, k.localIDs = append(k.sources, x.self.Source), append(k.localIDs, x.self.LocalID)
+		k.recs = append(k.recs, int32(len(k.sources)))
 	}
 }
