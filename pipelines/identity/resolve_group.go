@@ -422,29 +422,41 @@ func readCandidates(br pgx.BatchResults, rs []*resolution, failed *RecordRef) er
 	if err != nil {
 		return fmt.Errorf("reading candidates: %w", err)
 	}
-	// A record's candidates in one order however many records are read together.
-	slices.SortFunc(cands, func(a, b groupCandidate) int {
+	// A record's candidates in one order however many records are read together. The rows are large: their
+	// places are sorted, not they.
+	order := make([]candidateOrder, len(cands))
+	for i := range cands {
+		order[i] = candidateOrder{ord: cands[i].ord, rid: cands[i].rid, at: int32(i)}
+	}
+	slices.SortFunc(order, func(a, b candidateOrder) int {
 		if a.ord != b.ord {
 			return int(a.ord - b.ord)
 		}
 		return cmpInt64(a.rid, b.rid)
 	})
-	for len(cands) > 0 {
+	for len(order) > 0 {
 		n := 1
-		for n < len(cands) && cands[n].ord == cands[0].ord {
+		for n < len(order) && order[n].ord == order[0].ord {
 			n++
 		}
-		x := rs[cands[0].ord-1]
+		x := rs[order[0].ord-1]
 		x.cands = slices.Grow(x.cands[:0], n)
-		for _, c := range cands[:n] {
-			x.cands = append(x.cands, c.row)
+		for _, o := range order[:n] {
+			x.cands = append(x.cands, cands[o.at].row)
 		}
-		cands = cands[n:]
+		order = order[n:]
 	}
 	for _, x := range rs {
 		slices.SortFunc(x.skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
 	}
 	return nil
+}
+
+// candidateOrder is the place of a candidate among readCandidates' rows, with what orders it.
+type candidateOrder struct {
+	ord int32
+	at  int32
+	rid int64
 }
 
 // groupCandidate is a row of candidatesSQL: a candidate of the record numbered ord, of record id rid.
