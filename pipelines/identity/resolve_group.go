@@ -197,18 +197,20 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	rs = rs[:n]
 
 	w := &pgx.Batch{}
+	var records recordWrites
 	var keys keyRows
 	var cc countChange
 	for _, x := range rs {
 		if err := r.planRecord(ctx, tx, x); err != nil {
 			return 0, fmt.Errorf("resolving %s: %w", x.self, err)
 		}
-		if err := r.queueWrites(w, x); err != nil {
+		if err := r.queueWrites(w, &records, x); err != nil {
 			return 0, err
 		}
 		keys.add(x)
 		cc = cc.merge(x.counts)
 	}
+	records.queue(w)
 	w.Queue(insertKeysSQL, keys.hashes, keys.kinds, keys.recs, keys.sources, keys.localIDs)
 	cc.queue(w, tx.Conn().PgConn().PID())
 	if err := tx.SendBatch(ctx, w).Close(); err != nil {
