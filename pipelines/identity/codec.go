@@ -65,9 +65,11 @@ func encodeFeatures(dst []byte, f *match.Features) []byte {
 	return dst
 }
 
-// decodeFeatures reads what encodeFeatures wrote. Strings are copied out of b, which the caller may reuse.
+// decodeFeatures reads what encodeFeatures wrote. Strings are copied out of b, which the caller may reuse: b is
+// copied into one string once, and the strings of f share it (a resolution decodes a few hundred candidates, and
+// a string allocated per field was most of the cost of reading them).
 func decodeFeatures(b []byte, f *match.Features) error {
-	d := decoder{b: b}
+	d := decoder{b: b, s: string(b)}
 	if v := d.byte(); v != codecVersion {
 		return fmt.Errorf("decoding features: version %d: %w", v, errCodec)
 	}
@@ -104,9 +106,11 @@ func decodeFeatures(b []byte, f *match.Features) error {
 	return nil
 }
 
-// decoder reads the encoding; the first problem sets err and makes every later read return zero.
+// decoder reads the encoding; the first problem sets err and makes every later read return zero. s is the whole
+// encoding as a string; the strings read are slices of it.
 type decoder struct {
 	b   []byte
+	s   string
 	err bool
 }
 
@@ -168,7 +172,7 @@ func (d *decoder) str() string {
 		d.err = true
 		return ""
 	}
-	s := string(d.b[:n])
+	at := len(d.s) - len(d.b)
 	d.b = d.b[n:]
-	return s
+	return d.s[at : at+int(n)]
 }

@@ -207,17 +207,17 @@ func (r *Resolver) planRecord(ctx context.Context, tx pgx.Tx, x *resolution) err
 		res.PersonID = existing
 	default:
 		left = existing
-		res.Created = true // minted in the write batch (see queueWrites)
+		res.Created = true // minted in the write batch (see writeRecordsSQL)
 	}
 	x.res, x.left, x.pl = res, left, pl
 	x.comps = comps
 	return nil
 }
 
-// queueWrites queues the writes of x's resolution, once planned, into w: merges, the person minted for it, the
-// record, its decision and its review items, and the removal of its earlier keys. Its keys and its changes to the
-// name counts are written with the group's (resolveGroup).
-func (r *Resolver) queueWrites(w *pgx.Batch, x *resolution) error {
+// queueWrites queues the writes of x's resolution, once planned, into w: merges, its review items and the
+// removal of its earlier keys. The person minted for it, the record and its decision go into rw, its keys and its
+// changes to the name counts are written with the group's (resolveGroup).
+func (r *Resolver) queueWrites(w *pgx.Batch, rw *recordWrites, x *resolution) error {
 	self, pl, res := x.self, x.pl, &x.res
 	comps := x.comps
 	ev := r.buildEvidence(pl, comps, len(x.cands), x.skipped, func(i int) RecordRef { return x.cands[i].ref },
@@ -233,17 +233,10 @@ func (r *Resolver) queueWrites(w *pgx.Batch, x *resolution) error {
 	if len(res.Merged) > 0 {
 		queueMerge(w, res.PersonID, res.Merged)
 	}
-	var person any = res.PersonID // nil: the person minted first in the batch (see personParam)
-	if res.Created {
-		person = nil
-		w.Queue(mintSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&res.PersonID) })
-	}
-	w.Queue(upsertRecordSQL, self.Source, self.LocalID, person, x.feat, x.personJSON, pl.decision.String(), pl.score)
+	rw.add(x, evJSON)
 	if x.st.current != "" {
 		w.Queue(`DELETE FROM blocking_keys WHERE rid = (SELECT rid FROM person_records WHERE source = $1 AND local_id = $2)`, self.Source, self.LocalID)
 	}
-	w.Queue(`INSERT INTO decisions (source, local_id, person_id, decision, score, evidence) VALUES ($1, $2, `+personParam+`, $4, $5, $6)`,
-		self.Source, self.LocalID, person, pl.decision.String(), pl.score, evJSON)
 	for _, rv := range pl.reviews {
 		c := comps[rv.comp]
 		one, err := json.Marshal(ComparisonEvidence{Record: x.cands[c.ref].ref, Decision: c.out.Decision,
@@ -305,23 +298,30 @@ func (r *Resolver) publish(ctx context.Context, tx pgx.Tx, now time.Time, evs []
 	return nil
 }
 
-const candidatesSQL = `WITH me AS (
-    SELECT coalesce((SELECT rid FROM person_records WHERE source = $2 AND local_id = $3), 0) AS rid
+// candidatesSQL reads the candidates of the records ($3, $4), numbered by their place in the arrays: the records
+// stored under the keys $2 that record $1 probes (the arrays pair each probed key with its record), the record
+// itself left out, at most $5 per key; a key shared by more than $6 records is a block too big to compare, returned
+// as (hash, records seen) instead of its records.
+const candidatesSQL = `WITH me AS MATERIALIZED (
+    SELECT m.ord::int4 AS ord, coalesce(r.rid, 0) AS rid
+    FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS m(source, local_id, ord)
+    LEFT JOIN person_records r ON r.source = m.source AND r.local_id = m.local_id
 ), c AS MATERIALIZED (
-    SELECT h.hash, k.rid
-    FROM unnest($1::bigint[]) AS h(hash)
+    SELECT p.ord, p.hash, k.rid
+    FROM unnest($1::int4[], $2::bigint[]) AS p(ord, hash)
+    JOIN me ON me.ord = p.ord
     CROSS JOIN LATERAL (
         SELECT b.rid FROM blocking_keys b
-        WHERE b.hash = h.hash AND b.rid <> (SELECT rid FROM me)
-        LIMIT $4) k
+        WHERE b.hash = p.hash AND b.rid <> me.rid
+        LIMIT $5) k
 ), big AS (
-    SELECT hash, count(*) AS n FROM c GROUP BY hash HAVING count(*) > $5
+    SELECT ord, hash, count(*) AS n FROM c GROUP BY ord, hash HAVING count(*) > $6
 )
-SELECT NULL::bigint, NULL::bigint, r.source, r.local_id, r.person_id, r.features
-FROM (SELECT DISTINCT rid FROM c WHERE hash NOT IN (SELECT hash FROM big)) d
+SELECT d.ord, d.rid, NULL::bigint, NULL::bigint, r.source, r.local_id, r.person_id, r.features
+FROM (SELECT DISTINCT ord, rid FROM c WHERE NOT EXISTS (SELECT FROM big WHERE big.ord = c.ord AND big.hash = c.hash)) d
 JOIN person_records r ON r.rid = d.rid
 UNION ALL
-SELECT hash, n, NULL, NULL, NULL, NULL FROM big`
+SELECT ord, NULL, hash, n, NULL, NULL, NULL, NULL FROM big`
 
 // recordsSQL reads the person and features of the records ($1, $2), each numbered by its place in the arrays.
 const recordsSQL = `SELECT u.ord::int4, r.person_id, r.features
@@ -342,21 +342,80 @@ const constraintsSQL = `SELECT c.ord::int4, c.kind, c.person_id FROM (
     JOIN person_records r ON r.source = m.source_a AND r.local_id = m.local_id_a
 ) c ORDER BY c.ord, c.side, c.id`
 
-// personParam is the person id parameter $3 of the write statements: when it is null, the person minted earlier
-// in the same session and transaction.
-const personParam = `coalesce($3::text, 'P' || lpad(currval('person_id_seq')::text, 10, '0'))`
-
 const mintSQL = `INSERT INTO persons (id) VALUES ('P' || lpad(nextval('person_id_seq')::text, 10, '0')) RETURNING id`
 
-const upsertRecordSQL = `WITH r AS (
+// writeRecordsSQL writes the records of a group ($1 … $8 in columns, one element per record, in resolution order):
+// it mints a person, in that order, for each record whose person $3 is null, upserts the records and their person
+// documents, and adds their decisions, and returns the number of each record a person was minted for (its place in
+// the arrays) with that person's id. One statement for the group, where there were three for each record.
+const writeRecordsSQL = `WITH u AS MATERIALIZED (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::json[], $6::text[], $7::float8[], $8::json[])
+        WITH ORDINALITY AS u(source, local_id, person, features, person_json, decision, score, evidence, ord)
+), minted AS MATERIALIZED (
+    SELECT m.ord, 'P' || lpad(nextval('person_id_seq')::text, 10, '0') AS id
+    FROM (SELECT ord FROM u WHERE person IS NULL ORDER BY ord) m
+), p AS (
+    INSERT INTO persons (id) SELECT id FROM minted ORDER BY ord
+), v AS MATERIALIZED (
+    SELECT u.*, coalesce(u.person, minted.id) AS person_id FROM u LEFT JOIN minted ON minted.ord = u.ord
+), r AS (
     INSERT INTO person_records (source, local_id, person_id, features, decision, score)
-    VALUES ($1, $2, ` + personParam + `, $4, $6, $7)
+    SELECT source, local_id, person_id, features, decision, score FROM v ORDER BY ord
     ON CONFLICT (source, local_id) DO UPDATE SET person_id = excluded.person_id, features = excluded.features,
         decision = excluded.decision, score = excluded.score, updated_at = now()
-    RETURNING rid
+    RETURNING rid, source, local_id
+), d AS (
+    INSERT INTO person_documents (rid, person)
+    SELECT r.rid, v.person_json FROM r JOIN v ON v.source = r.source AND v.local_id = r.local_id ORDER BY v.ord
+    ON CONFLICT (rid) DO UPDATE SET person = excluded.person
+), e AS (
+    INSERT INTO decisions (source, local_id, person_id, decision, score, evidence)
+    SELECT source, local_id, person_id, decision, score, evidence FROM v ORDER BY ord
 )
-INSERT INTO person_documents (rid, person) SELECT rid, $5 FROM r
-ON CONFLICT (rid) DO UPDATE SET person = excluded.person`
+SELECT ord::int4, id FROM minted`
+
+// recordWrites are the records of a group to write by writeRecordsSQL, as its columns.
+type recordWrites struct {
+	sources, localIDs   []string
+	persons             []*string
+	features            [][]byte
+	documents, evidence [][]byte
+	decisions           []string
+	scores              []float64
+	rs                  []*resolution
+}
+
+// add adds x's record, its decision and the evidence of it.
+func (w *recordWrites) add(x *resolution, evidence []byte) {
+	var person *string
+	if !x.res.Created {
+		person = &x.res.PersonID
+	}
+	w.sources, w.localIDs = append(w.sources, x.self.Source), append(w.localIDs, x.self.LocalID)
+	w.persons, w.features, w.documents = append(w.persons, person), append(w.features, x.feat), append(w.documents, x.personJSON)
+	w.decisions, w.scores = append(w.decisions, x.pl.decision.String()), append(w.scores, x.pl.score)
+	w.evidence, w.rs = append(w.evidence, evidence), append(w.rs, x)
+}
+
+// queue queues writeRecordsSQL into b; the ids of the persons minted go into the results of their records.
+func (w *recordWrites) queue(b *pgx.Batch) {
+	if len(w.rs) == 0 {
+		return
+	}
+	b.Queue(writeRecordsSQL, w.sources, w.localIDs, w.persons, w.features, w.documents, w.decisions, w.scores, w.evidence).
+		Query(func(rows pgx.Rows) error {
+			var ord int32
+			var id string
+			_, err := pgx.ForEachRow(rows, []any{&ord, &id}, func() error {
+				if ord < 1 || int(ord) > len(w.rs) || !w.rs[ord-1].res.Created {
+					return fmt.Errorf("person %s minted for record %d of %d", id, ord, len(w.rs))
+				}
+				w.rs[ord-1].res.PersonID = id
+				return nil
+			})
+			return err
+		})
+}
 
 const insertReviewSQL = `INSERT INTO review_queue (source_a, local_id_a, source_b, local_id_b, score, evidence, reason)
 VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -95,8 +96,9 @@ func (r *Resolver) ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Pe
 		rs[i] = x
 	}
 	out := make([]Result, 0, len(ps))
-	for len(rs) > 0 {
-		done, err := r.resolveGroup(ctx, tx, rs[:keyIndependent(rs)])
+	for first := true; len(rs) > 0; first = false {
+		k := keyIndependent(rs)
+		done, err := r.resolveGroup(ctx, tx, rs[:k], first, k == len(rs))
 		if err != nil {
 			return nil, err
 		}
@@ -134,11 +136,12 @@ func keyIndependent(rs []*resolution) int {
 }
 
 // resolveGroup resolves a prefix of rs, records that do not find one another by their keys, and returns its length:
-// the records up to the first that involves a person an earlier one involves, which is left to a next group.
-func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution) (int, error) {
+// the records up to the first that involves a person an earlier one involves, which is left to a next group. The
+// first group of a ResolveMany switches the transaction to generic plans, the last switches back (genericPlansSQL).
+func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, first, last bool) (int, error) {
 	counts := map[uint64]int64{}
 	var totals [match.NumTerms]match.TermTotals
-	if err := r.readGroup(ctx, tx, rs, counts, &totals); err != nil {
+	if err := r.readGroup(ctx, tx, rs, first, counts, &totals); err != nil {
 		return 0, err
 	}
 
@@ -196,22 +199,25 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	rs = rs[:n]
 
 	w := &pgx.Batch{}
+	var records recordWrites
 	var keys keyRows
 	var cc countChange
 	for _, x := range rs {
 		if err := r.planRecord(ctx, tx, x); err != nil {
 			return 0, fmt.Errorf("resolving %s: %w", x.self, err)
 		}
-		if err := r.queueWrites(w, x); err != nil {
+		if err := r.queueWrites(w, &records, x); err != nil {
 			return 0, err
 		}
 		keys.add(x)
 		cc = cc.merge(x.counts)
 	}
-	w.Queue(`INSERT INTO blocking_keys (hash, kind, rid)
-		SELECT u.hash, u.kind, r.rid FROM unnest($1::bigint[], $2::int2[], $3::text[], $4::text[]) AS u(hash, kind, source, local_id)
-		JOIN person_records r ON r.source = u.source AND r.local_id = u.local_id`, keys.hashes, keys.kinds, keys.sources, keys.localIDs)
+	records.queue(w)
+	w.Queue(insertKeysSQL, keys.hashes, keys.kinds, keys.recs, keys.sources, keys.localIDs)
 	cc.queue(w, tx.Conn().PgConn().PID())
+	if last && n == len(rs) {
+		w.Queue(restorePlansSQL)
+	}
 	if err := tx.SendBatch(ctx, w).Close(); err != nil {
 		if len(rs) == 1 {
 			return 0, fmt.Errorf("resolving %s: writing: %w", rs[0].self, err)
@@ -267,7 +273,7 @@ func (x *resolution) sees(touched map[string]bool, st *personState) bool {
 
 // readGroup takes the advisory locks of the records rs, then reads each record's state, its candidates and its
 // manual decisions, and the counts of their names and the totals, in one round trip.
-func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, counts map[uint64]int64, totals *[match.NumTerms]match.TermTotals) error {
+func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, first bool, counts map[uint64]int64, totals *[match.NumTerms]match.TermTotals) error {
 	var locks []uint64
 	var terms []uint64
 	for _, x := range rs {
@@ -283,16 +289,29 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, c
 		srcs[i], lids[i] = x.self.Source, x.self.LocalID
 	}
 	b := &pgx.Batch{}
+	if first {
+		b.Queue(genericPlansSQL)
+	}
 	b.Queue(`SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo)
 	b.Queue(recordsSQL, srcs, lids)
 	b.Queue(constraintsSQL, srcs, lids)
-	for _, x := range rs {
-		b.Queue(candidatesSQL, x.probes, x.self.Source, x.self.LocalID, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
+	var ords []int32
+	var probes []int64
+	for i, x := range rs {
+		for _, h := range x.probes {
+			ords, probes = append(ords, int32(i+1)), append(probes, h)
+		}
 	}
+	b.Queue(candidatesSQL, ords, probes, srcs, lids, r.cfg.MaxBlock+1, r.cfg.MaxBlock)
 	b.Queue(countsAndTotalsSQL, termArgs(terms))
 	br := tx.SendBatch(ctx, b)
 	failed := rs[0].self
 	err := func() error {
+		if first {
+			if _, err := br.Exec(); err != nil {
+				return fmt.Errorf("choosing generic plans: %w", err)
+			}
+		}
 		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("taking locks: %w", err)
 		}
@@ -326,11 +345,8 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, c
 		}); err != nil {
 			return fmt.Errorf("reading manual decisions: %w", err)
 		}
-		for _, x := range rs {
-			failed = x.self
-			if err := x.readCandidates(br); err != nil {
-				return err
-			}
+		if err := readCandidates(br, rs, &failed); err != nil {
+			return err
 		}
 		failed = rs[0].self
 		if err := readCountsAndTotals(br, counts, totals); err != nil {
@@ -372,6 +388,17 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, c
 	return nil
 }
 
+// genericPlansSQL makes the rest of the transaction plan prepared statements once, generically, and keeps the
+// setting it had; restorePlansSQL gives it back. The resolver's statements are prepared (pgx caches them), and left
+// to itself PostgreSQL planned several of them anew at every execution (it keeps custom plans when they look
+// cheaper than the generic one): at a million records that planning was a quarter of the server's time per
+// record. The statements' plans do not depend on their arguments: index lookups per key, per record, per person.
+const (
+	genericPlansSQL = `SELECT set_config('ketenpoort.plan_cache_mode', current_setting('plan_cache_mode'), true),
+    set_config('plan_cache_mode', 'force_generic_plan', true)`
+	restorePlansSQL = `SELECT set_config('plan_cache_mode', current_setting('ketenpoort.plan_cache_mode'), true)`
+)
+
 // reset forgets what was read about x: a record left to a next group is read again.
 func (x *resolution) reset() {
 	x.existing, x.existingFeatures, x.old = "", nil, [match.NumTerms]uint64{}
@@ -379,34 +406,94 @@ func (x *resolution) reset() {
 	x.lockIDs, x.st = nil, nil
 }
 
-// readCandidates reads the result of x's candidatesSQL in readGroup's batch.
-func (x *resolution) readCandidates(br pgx.BatchResults) error {
+// readCandidates reads the result of candidatesSQL in readGroup's batch: the candidates of the records rs, each in
+// the order of their record ids, and the blocks each record skipped. failed is set to the record of a row that
+// cannot be read.
+func readCandidates(br pgx.BatchResults, rs []*resolution, failed *RecordRef) error {
 	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("reading candidates: %w", err)
 	}
-	var big pgtype.Int8
-	var size pgtype.Int8
+	var ord int32
+	var rid, big, size pgtype.Int8
 	var src, lid, pid pgtype.Text
 	var fb []byte
-	_, err = pgx.ForEachRow(rows, []any{&big, &size, &src, &lid, &pid, &fb}, func() error {
+	// The rows go into a scratch slice first and are copied out once per record, at their number: a candidate is
+	// a few hundred bytes, and growing x.cands row by row copied and cleared each of them several times over.
+	scratch := candidateScratch.Get().(*[]groupCandidate)
+	cands := (*scratch)[:0]
+	defer func() {
+		clear(cands) // drop the strings for the collector
+		*scratch = cands[:0]
+		candidateScratch.Put(scratch)
+	}()
+	_, err = pgx.ForEachRow(rows, []any{&ord, &rid, &big, &size, &src, &lid, &pid, &fb}, func() error {
+		if ord < 1 || int(ord) > len(rs) {
+			return fmt.Errorf("candidate of record %d of %d", ord, len(rs))
+		}
+		x := rs[ord-1]
 		if big.Valid {
 			x.skipped = append(x.skipped, SkippedBlock{Kind: kindOf(x.keys, uint64(big.Int64)), Size: int(size.Int64)})
 			return nil
 		}
-		c := candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String}
+		cands = append(cands, groupCandidate{ord: ord, rid: rid.Int64,
+			row: candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String}})
+		c := &cands[len(cands)-1].row
 		if err := decodeFeatures(fb, &c.features); err != nil {
+			*failed = x.self
 			return fmt.Errorf("record %s: %w", c.ref, err)
 		}
-		x.cands = append(x.cands, c)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("reading candidates: %w", err)
 	}
-	slices.SortFunc(x.skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
+	// A record's candidates in one order however many records are read together. The rows are large: their
+	// places are sorted, not they.
+	order := make([]candidateOrder, len(cands))
+	for i := range cands {
+		order[i] = candidateOrder{ord: cands[i].ord, rid: cands[i].rid, at: int32(i)}
+	}
+	slices.SortFunc(order, func(a, b candidateOrder) int {
+		if a.ord != b.ord {
+			return int(a.ord - b.ord)
+		}
+		return cmpInt64(a.rid, b.rid)
+	})
+	for len(order) > 0 {
+		n := 1
+		for n < len(order) && order[n].ord == order[0].ord {
+			n++
+		}
+		x := rs[order[0].ord-1]
+		x.cands = slices.Grow(x.cands[:0], n)
+		for _, o := range order[:n] {
+			x.cands = append(x.cands, cands[o.at].row)
+		}
+		order = order[n:]
+	}
+	for _, x := range rs {
+		slices.SortFunc(x.skipped, func(a, b SkippedBlock) int { return cmpString(a.Kind, b.Kind) })
+	}
 	return nil
 }
+
+// candidateOrder is the place of a candidate among readCandidates' rows, with what orders it.
+type candidateOrder struct {
+	ord int32
+	at  int32
+	rid int64
+}
+
+// groupCandidate is a row of candidatesSQL: a candidate of the record numbered ord, of record id rid.
+type groupCandidate struct {
+	ord int32
+	rid int64
+	row candidateRow
+}
+
+// candidateScratch holds slices readCandidates collects candidates in.
+var candidateScratch = sync.Pool{New: func() any { s := make([]groupCandidate, 0, 1024); return &s }}
 
 // lockGroup locks the rows of the persons the records rs involve, in id order, and reads for each record their BSN
 // key hashes, their complete birth dates and the other records of the record's person. A merge that committed
@@ -568,16 +655,27 @@ func readPersonsRecords(br pgx.BatchResults, rs []*resolution) error {
 	return err
 }
 
-// keyRows are the blocking keys of a group's records, as columns.
+// insertKeysSQL stores the keys ($1, $2) of the records ($4, $5), each key of the record numbered $3 by its place
+// in those arrays. The records are looked up once each, not once per key.
+const insertKeysSQL = `INSERT INTO blocking_keys (hash, kind, rid)
+SELECT u.hash, u.kind, r.rid
+FROM unnest($1::bigint[], $2::int2[], $3::int4[]) WITH ORDINALITY AS u(hash, kind, rec, o)
+JOIN (SELECT m.ord, p.rid FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS m(source, local_id, ord)
+    JOIN person_records p ON p.source = m.source AND p.local_id = m.local_id) r ON r.ord = u.rec
+ORDER BY u.o`
+
+// keyRows are the blocking keys of a group's records, as columns, and the records.
 type keyRows struct {
 	hashes            []int64
 	kinds             []int16
+	recs              []int32
 	sources, localIDs []string
 }
 
 func (k *keyRows) add(x *resolution) {
+	k.sources, k.localIDs = append(k.sources, x.self.Source), append(k.localIDs, x.self.LocalID)
 	k.hashes, k.kinds = append(k.hashes, x.hashes...), append(k.kinds, x.kinds...)
 	for range x.hashes {
-		k.sources, k.localIDs = append(k.sources, x.self.Source), append(k.localIDs, x.self.LocalID)
+		k.recs = append(k.recs, int32(len(k.sources)))
 	}
 }

@@ -154,3 +154,33 @@ func TestResolveManyGroups(t *testing.T) {
 		t.Errorf("results %+v: want the first two records created apart and the duplicate linked to the first", res)
 	}
 }
+
+// TestResolveManyKeepsPlanSetting checks that ResolveMany gives the caller's transaction back its plan_cache_mode,
+// which it switches to generic plans while it resolves, when its records take one group or several.
+func TestResolveManyKeepsPlanSetting(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	ctx := context.Background()
+	recs := dedupRecords(5, 20).records
+	again := recs[1]
+	again.Provenance.LocalID += "-again" // recs[1] again: it finds recs[1], so it is resolved in a next group
+	for _, ps := range [][]canonical.Person{recs[:1], append(slices.Clone(recs[1:]), again)} {
+		if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+				return err
+			}
+			if _, err := r.ResolveMany(ctx, tx, ps); err != nil {
+				return err
+			}
+			var mode string
+			if err := tx.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&mode); err != nil {
+				return err
+			}
+			if mode != "force_custom_plan" {
+				t.Errorf("after resolving %d records, plan_cache_mode %q, want force_custom_plan", len(ps), mode)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
