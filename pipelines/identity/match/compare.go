@@ -630,7 +630,7 @@ func compareID(a, b string) Level {
 
 // compareAddress compares addresses. Where both have a Dutch postcode: the same postcode and house number are
 // exact, the same postcode alone is postcode, and another postcode is else unless street, house number and place
-// agree (a mistyped postcode). Where one has none (an address abroad, a partner that records no postcode), the
+// agree, or street and house number with postcodes one typing error apart (a mistyped postcode). Where one has none (an address abroad, a partner that records no postcode), the
 // street and place stand in for the postcode: the same street (one typing error allowed) in the same place, or
 // with the place unknown on one side, with the same house number is exact, with another or an unknown one
 // postcode (the same street, as the same postcode is a part of one); another street or another place is else.
@@ -643,7 +643,10 @@ func compareAddress(a, b *Features) Level {
 				return AddressExact
 			}
 			return AddressPostcode
-		case a.h.house != 0 && a.h.house == b.h.house && sameStreet(a, b):
+		case a.h.house != 0 && a.h.house == b.h.house && sameStreet(a, b) &&
+			(a.h.city != 0 && b.h.city != 0 || oneEditApart(a.Postcode, b.Postcode)):
+			// Another postcode at one street and number in one place, or a postcode one typing error off: the
+			// postcode is mistyped. With a place unknown, a street of the same name elsewhere would look alike.
 			return AddressExact
 		}
 		return AddressElse

@@ -171,7 +171,8 @@ func refAddress(a, b *Features) Level {
 			return AddressExact
 		case a.Postcode == b.Postcode:
 			return AddressPostcode
-		case a.HouseNumber != 0 && a.HouseNumber == b.HouseNumber && sameStreet():
+		case a.HouseNumber != 0 && a.HouseNumber == b.HouseNumber && sameStreet() &&
+			(a.City != "" && b.City != "" || oneEditApart(a.Postcode, b.Postcode)):
 			return AddressExact
 		}
 		return AddressElse
