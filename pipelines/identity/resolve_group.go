@@ -155,7 +155,7 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 
 	// Score, and find the persons that can matter: a person whose records are all NO MATCH cannot change the plan,
 	// so it is neither locked nor read.
-	n := len(rs)
+	all, n := len(rs), len(rs)
 	touched := map[string]bool{}
 	for j, x := range rs {
 		x.outs = make([]match.Outcome, len(x.cands), len(x.cands)+1)
@@ -215,7 +215,8 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	records.queue(w)
 	w.Queue(insertKeysSQL, keys.hashes, keys.kinds, keys.recs, keys.sources, keys.localIDs)
 	cc.queue(w, tx.Conn().PgConn().PID())
-	if last && n == len(rs) {
+	if last && n == all {
+		// The last group resolved all it was given: nothing of this ResolveMany is left to plan.
 		w.Queue(restorePlansSQL)
 	}
 	if err := tx.SendBatch(ctx, w).Close(); err != nil {
