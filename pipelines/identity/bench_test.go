@@ -63,7 +63,9 @@ func (d *benchData) more() canonical.Person {
 
 // benchIndex returns a resolver on an index pre-filled by a backfill of n records. With IDENTITY_BENCH_URL set,
 // the index is the database it names, pre-filled already (a copy of one filled by an earlier run, for instance
-// CREATE DATABASE ... TEMPLATE ...), or, when it holds no records, filled and left there.
+// CREATE DATABASE ... TEMPLATE ...), or, when it holds no records, filled and left there. On an index filled
+// before, the generator does not know the index's persons: every record resolved is then of a new person, where the
+// filling run resolves half of its records against persons of the index. Its figures compare with each other only.
 func benchIndex(b *testing.B, n int) (*Resolver, *benchData) {
 	if url := os.Getenv("IDENTITY_BENCH_URL"); url != "" {
 		pool := openIndex(b, url)
