@@ -437,6 +437,7 @@ func TestBackfillKeepsLastDocument(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM blocking_keys b LEFT JOIN person_records r ON r.rid = b.rid WHERE r.rid IS NULL`); n != 0 {
 		t.Errorf("%d blocking keys of no record", n)
 	}
+	checkKeyFeatures(t, pool, true)
 	// The keys were written frozen: an index-only scan of them reads no heap page, with no VACUUM in between.
 	var plan []map[string]any
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {

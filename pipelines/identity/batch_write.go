@@ -2,10 +2,13 @@ package identity
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -277,30 +280,58 @@ func (b *backfill) dropSuperseded(ctx context.Context, conn *pgx.Conn, loaded in
 	return nil
 }
 
-// writeKeys writes the stored keys, frozen (copyFrozen): what later records find these by.
+// writeKeys writes the stored keys, frozen (copyFrozen), each with the features of its record, in the order of
+// their hashes: the rows of one key lie together, and a resolution reads the records it finds by a key from one or
+// two pages (0010_key_features.sql). In COPY's binary format, the features as they are rather than as hex digits.
 func (b *backfill) writeKeys(ctx context.Context, conn *pgx.Conn) error {
-	slot, j := 0, 0
-	_, err := copyFrozen(ctx, conn, "blocking_keys", []string{"hash", "kind", "rid"}, func(dst []byte) ([]byte, bool, error) {
-		for slot < len(b.keys) && !b.keys[slot].Stored() {
-			slot++
+	order, mask := b.keysByHash()
+	i, j := -1, 0
+	var feat []byte
+	_, err := copyFrozenFormat(ctx, conn, "blocking_keys", []string{"hash", "kind", "rid", "features"}, true, func(dst []byte) ([]byte, bool, error) {
+		if i < 0 {
+			dst, i = append(dst, binaryCopyHeader...), 0
 		}
-		if slot >= len(b.keys) {
-			return dst, false, nil
+		if i >= len(order) {
+			return append(dst, binaryCopyTrailer...), false, nil
 		}
-		for int32(slot) >= b.keyOff[j+1] {
-			j++
-		}
+		slot := int32(order[i] & mask)
+		i++
+		// The record whose keys hold the slot: keyOff[j] <= slot < keyOff[j+1].
+		j = sort.Search(len(b.keyOff)-1, func(j int) bool { return b.keyOff[j+1] > slot })
 		k := b.keys[slot]
-		slot++
-		dst = appendCopyInt(dst, int64(k.Hash))
-		dst = appendCopyInt(append(dst, '\t'), int64(k.Kind))
-		dst = appendCopyInt(append(dst, '\t'), b.rid(j))
-		return append(dst, '\n'), true, nil
+		feat = encodeFeatures(feat[:0], b.feats.at(int32(j)))
+		dst = binary.BigEndian.AppendUint16(dst, 4)
+		dst = appendBinaryInt(dst, int64(k.Hash), 8)
+		dst = appendBinaryInt(dst, int64(k.Kind), 2)
+		dst = appendBinaryInt(dst, b.rid(j), 8)
+		dst = appendBinaryBytes(dst, feat)
+		return dst, true, nil
 	})
 	if err != nil {
 		return fmt.Errorf("writing blocking keys: %w", err)
 	}
 	return nil
+}
+
+// keysByHash returns the slots of the stored keys (in keys) ordered by their hashes as the table stores them
+// (bigint, signed), each in the low bits of a word whose high bits are the hash's (mask selects the slot): keys of one hash are together, in slot order. Two
+// hashes that agree in all of their high bits may interleave; their rows are then together still, two keys' worth.
+func (b *backfill) keysByHash() ([]uint64, uint64) {
+	mask := uint64(1)<<bits.Len(uint(len(b.keys))) - 1
+	n := 0
+	for _, k := range b.keys {
+		if k.Stored() {
+			n++
+		}
+	}
+	order := make([]uint64, 0, n)
+	for slot, k := range b.keys {
+		if k.Stored() {
+			order = append(order, (k.Hash^1<<63)&^mask|uint64(slot)) // the order of the hashes as stored, signed
+		}
+	}
+	slices.Sort(order)
+	return order, mask
 }
 
 func (b *backfill) writeDecisions(ctx context.Context, conn *pgx.Conn, ids []string) error {

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,18 +12,28 @@ import (
 )
 
 // copyFrozen empties table and fills it in one transaction on conn with COPY ... FREEZE from the rows next appends
-// in COPY's text format, one call a row, until it returns false. Rows copied into a table emptied in the same
+// in COPY's text format, one call a row, until it returns false (copyFrozenFormat for the binary format). Rows copied into a table emptied in the same
 // transaction are written frozen and all-visible: the index-only scans that find candidates by their blocking keys
 // skip the heap at once, and no later pass (a VACUUM, or every first reader setting hint bits) rewrites the pages
 // of a table a backfill has just filled. A backfill may empty these tables: it runs only on an index without
 // records (and their keys and documents).
 func copyFrozen(ctx context.Context, conn *pgx.Conn, table string, columns []string, next func(dst []byte) ([]byte, bool, error)) (int64, error) {
+	return copyFrozenFormat(ctx, conn, table, columns, false, next)
+}
+
+// copyFrozenFormat is copyFrozen in COPY's binary format when binary is set: next then appends the header before
+// the first row and the trailer after the last (binaryCopyHeader, binaryCopyTrailer).
+func copyFrozenFormat(ctx context.Context, conn *pgx.Conn, table string, columns []string, binary bool, next func(dst []byte) ([]byte, bool, error)) (int64, error) {
 	var n int64
+	with := "FREEZE"
+	if binary {
+		with = "FORMAT binary, FREEZE"
+	}
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `TRUNCATE `+table); err != nil {
 			return err
 		}
-		sql := `COPY ` + table + ` (` + strings.Join(columns, ", ") + `) FROM STDIN WITH (FREEZE)`
+		sql := `COPY ` + table + ` (` + strings.Join(columns, ", ") + `) FROM STDIN WITH (` + with + `)`
 		rows := &rowReader{next: next}
 		tag, err := conn.PgConn().CopyFrom(ctx, rows, sql)
 		if rows.err != nil {
@@ -102,3 +113,27 @@ func appendCopyBytea(dst []byte, b []byte) []byte {
 
 // appendCopyInt appends an integer field.
 func appendCopyInt(dst []byte, v int64) []byte { return strconv.AppendInt(dst, v, 10) }
+
+// The header and trailer of COPY's binary format: the signature, no flags, no header extension; a field count of
+// -1.
+var (
+	binaryCopyHeader  = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+	binaryCopyTrailer = []byte{0xff, 0xff}
+)
+
+// appendBinaryInt appends an integer field of size bytes (2, 4 or 8) in COPY's binary format.
+func appendBinaryInt(dst []byte, v int64, size int) []byte {
+	dst = binary.BigEndian.AppendUint32(dst, uint32(size))
+	switch size {
+	case 2:
+		return binary.BigEndian.AppendUint16(dst, uint16(v))
+	case 4:
+		return binary.BigEndian.AppendUint32(dst, uint32(v))
+	}
+	return binary.BigEndian.AppendUint64(dst, uint64(v))
+}
+
+// appendBinaryBytes appends a bytea field in COPY's binary format.
+func appendBinaryBytes(dst []byte, b []byte) []byte {
+	return append(binary.BigEndian.AppendUint32(dst, uint32(len(b))), b...)
+}

@@ -110,6 +110,29 @@ func count(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
 	return n
 }
 
+// checkKeyFeatures fails t when a blocking key does not carry the features its record has, or when the index has
+// records and no keys; with clustered, also when the rows of a key do not lie together in the table (as a backfill
+// and a reindex write them, ordered by hash).
+func checkKeyFeatures(t testing.TB, pool *pgxpool.Pool, clustered bool) {
+	t.Helper()
+	if n := count(t, pool, `SELECT count(*) FROM blocking_keys b JOIN person_records r ON r.rid = b.rid WHERE b.features <> r.features`); n != 0 {
+		t.Errorf("%d blocking keys carry other features than their record", n)
+	}
+	if count(t, pool, `SELECT count(*) FROM person_records`) > 0 && count(t, pool, `SELECT count(*) FROM blocking_keys`) == 0 {
+		t.Error("records and no blocking keys")
+	}
+	if clustered {
+		// Together: on one page or two adjacent ones, for keys of a few records. (A row too long for the room left on
+		// a page starts the next one, and a shorter row written later may fill that room: now and then one row
+		// lies further back. Written in another order, most keys of several records would be spread.)
+		spread := count(t, pool, `SELECT count(*) FROM (SELECT hash FROM blocking_keys GROUP BY hash
+			HAVING count(*) <= 20 AND max((ctid::text::point)[0]) - min((ctid::text::point)[0]) > 1) x`)
+		if n := spread; n > count(t, pool, `SELECT count(DISTINCT hash) FROM blocking_keys`)/100 {
+			t.Errorf("the rows of %d blocking keys do not lie together", n)
+		}
+	}
+}
+
 // labelled is a set of records of several sources with the true person of each.
 type labelled struct {
 	records []canonical.Person

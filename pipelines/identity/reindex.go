@@ -73,6 +73,7 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 		// Resolutions take ROW EXCLUSIVE on these tables; EXCLUSIVE waits for them and keeps new ones out.
 		if _, err := tx.Exec(ctx, `LOCK TABLE person_records, blocking_keys IN EXCLUSIVE MODE;
 			CREATE TEMP TABLE identity_reindex (rid bigint NOT NULL, features bytea NOT NULL) ON COMMIT DROP;
+			CREATE TEMP TABLE identity_reindex_keys (LIKE blocking_keys) ON COMMIT DROP;
 			SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
 			return fmt.Errorf("locking the index: %w", err)
 		}
@@ -101,7 +102,7 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 				return fmt.Errorf("writing features: %w", err)
 			}
 			i, k := 0, 0
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"blocking_keys"}, []string{"hash", "kind", "rid"},
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"identity_reindex_keys"}, []string{"hash", "kind", "rid", "features"},
 				pgx.CopyFromFunc(func() ([]any, error) {
 					for i < len(recs) && k >= len(recs[i].keys) {
 						i, k = i+1, 0
@@ -111,7 +112,7 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 					}
 					key := recs[i].keys[k]
 					k++
-					return []any{int64(key.Hash), int16(key.Kind), recs[i].rid}, nil
+					return []any{int64(key.Hash), int16(key.Kind), recs[i].rid, recs[i].feats}, nil
 				}))
 			if err != nil {
 				return fmt.Errorf("writing blocking keys: %w", err)
@@ -125,6 +126,10 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 		if _, err := tx.Exec(ctx, `UPDATE person_records r SET features = x.features
 			FROM identity_reindex x WHERE r.rid = x.rid`); err != nil {
 			return fmt.Errorf("writing features: %w", err)
+		}
+		// The keys in the order of their hashes, as a backfill writes them (writeKeys).
+		if _, err := tx.Exec(ctx, `INSERT INTO blocking_keys SELECT * FROM identity_reindex_keys ORDER BY hash`); err != nil {
+			return fmt.Errorf("writing blocking keys: %w", err)
 		}
 		if _, err := tx.Exec(ctx, blockingIndexesSQL); err != nil {
 			return fmt.Errorf("building blocking-key indexes: %w", err)

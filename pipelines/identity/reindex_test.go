@@ -57,6 +57,7 @@ func TestReindexRestoresDerivedDataAndKeepsPersons(t *testing.T) {
 		resolve(t, r, p)
 	}
 	feats, keys, persons, names := derived(t, pool)
+	checkKeyFeatures(t, pool, false)
 	if count(t, pool, `SELECT count(*) FROM blocking_keys`) == 0 {
 		t.Fatal("no blocking keys written")
 	}
@@ -77,6 +78,7 @@ func TestReindexRestoresDerivedDataAndKeepsPersons(t *testing.T) {
 	if stats.Records != count(t, pool, `SELECT count(*) FROM person_records`) {
 		t.Errorf("reindexed %d records, want all", stats.Records)
 	}
+	checkKeyFeatures(t, pool, true)
 	f2, k2, p2, n2 := derived(t, pool)
 	if f2 != feats {
 		t.Error("features after the reindex differ from those written by resolution")

@@ -107,7 +107,8 @@ func Retryable(err error) bool {
 
 // candidateRow is a record that shares a blocking key with the resolved one.
 type candidateRow struct {
-	ref      RecordRef
+	rid      int64
+	ref      RecordRef // with person, read only for a candidate that matters (see resolution.whoAreThey)
 	person   string
 	features match.Features
 }
@@ -131,13 +132,15 @@ func (r *Resolver) planRecord(ctx context.Context, tx pgx.Tx, x *resolution) err
 	existing := st.current
 	// A record resolved before is compared with the other records of its person too, so that a block grown too
 	// big does not tear it from its person.
-	seen := make(map[RecordRef]bool, len(x.cands))
+	seen := make(map[int64]bool, len(x.cands))
 	for i := range x.cands {
-		x.cands[i].person = st.final(x.cands[i].person)
-		seen[x.cands[i].ref] = true
+		if x.cands[i].person != "" {
+			x.cands[i].person = st.final(x.cands[i].person)
+		}
+		seen[x.cands[i].rid] = true
 	}
 	for _, c := range st.own {
-		if !seen[c.ref] {
+		if !seen[c.rid] {
 			x.cands = append(x.cands, c)
 			x.outs = append(x.outs, r.model.Decide(match.Compare(&x.f, &c.features)))
 		}
@@ -156,9 +159,13 @@ func (r *Resolver) planRecord(ctx context.Context, tx pgx.Tx, x *resolution) err
 		cs = append(cs, candidate{rank: rankOf(id), bsns: st.bsns[id], births: st.births[id]})
 		return len(cs) - 1
 	}
+	// A candidate whose person was not read is a plain NO MATCH of a record without manual decisions: it cannot
+	// change the plan, nor is it listed in the evidence (see whoAreThey).
 	comps := make([]comparison, 0, len(x.cands))
 	for k := range x.cands {
-		comps = append(comps, comparison{cand: personIndex(x.cands[k].person), ref: k, out: x.outs[k]})
+		if x.cands[k].person != "" {
+			comps = append(comps, comparison{cand: personIndex(x.cands[k].person), ref: k, out: x.outs[k]})
+		}
 	}
 	for _, id := range x.links {
 		cs[personIndex(st.final(id))].forced = true
@@ -300,28 +307,31 @@ func (r *Resolver) publish(ctx context.Context, tx pgx.Tx, now time.Time, evs []
 
 // candidatesSQL reads the candidates of the records ($3, $4), numbered by their place in the arrays: the records
 // stored under the keys $2 that record $1 probes (the arrays pair each probed key with its record), the record
-// itself left out, at most $5 per key; a key shared by more than $6 records is a block too big to compare, returned
-// as (hash, records seen) instead of its records.
+// itself left out, at most $5 per key, each as its record id and features, which the key rows carry; a key shared
+// by more than $6 records is a block too big to compare, returned as (hash, records seen) instead of its records.
+// Who the candidates are (name and person) is read afterwards, for the few that matter (candidatePersonsSQL).
 const candidatesSQL = `WITH me AS MATERIALIZED (
     SELECT m.ord::int4 AS ord, coalesce(r.rid, 0) AS rid
     FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS m(source, local_id, ord)
     LEFT JOIN person_records r ON r.source = m.source AND r.local_id = m.local_id
 ), c AS MATERIALIZED (
-    SELECT p.ord, p.hash, k.rid
+    SELECT p.ord, p.hash, k.rid, k.features
     FROM unnest($1::int4[], $2::bigint[]) AS p(ord, hash)
     JOIN me ON me.ord = p.ord
     CROSS JOIN LATERAL (
-        SELECT b.rid FROM blocking_keys b
+        SELECT b.rid, b.features FROM blocking_keys b
         WHERE b.hash = p.hash AND b.rid <> me.rid
         LIMIT $5) k
 ), big AS (
     SELECT ord, hash, count(*) AS n FROM c GROUP BY ord, hash HAVING count(*) > $6
 )
-SELECT d.ord, d.rid, NULL::bigint, NULL::bigint, r.source, r.local_id, r.person_id, r.features
-FROM (SELECT DISTINCT ord, rid FROM c WHERE NOT EXISTS (SELECT FROM big WHERE big.ord = c.ord AND big.hash = c.hash)) d
-JOIN person_records r ON r.rid = d.rid
+SELECT DISTINCT ON (ord, rid) ord, rid, NULL::bigint, NULL::bigint, features
+FROM c WHERE NOT EXISTS (SELECT FROM big WHERE big.ord = c.ord AND big.hash = c.hash)
 UNION ALL
-SELECT ord, NULL, hash, n, NULL, NULL, NULL, NULL FROM big`
+SELECT ord, NULL, hash, n, NULL FROM big`
+
+// candidatePersonsSQL reads the source, local id and person of the records $1.
+const candidatePersonsSQL = `SELECT rid, source, local_id, person_id FROM person_records WHERE rid = ANY($1)`
 
 // recordsSQL reads the person and features of the records ($1, $2), each numbered by its place in the arrays.
 const recordsSQL = `SELECT u.ord::int4, r.person_id, r.features

@@ -155,13 +155,20 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 
 	// Score, and find the persons that can matter: a person whose records are all NO MATCH cannot change the plan,
 	// so it is neither locked nor read.
+	for _, x := range rs {
+		x.outs = make([]match.Outcome, len(x.cands), len(x.cands)+1)
+		for k := range x.cands {
+			x.outs[k] = r.model.Decide(match.Compare(&x.f, &x.cands[k].features))
+		}
+	}
+	if err := whoAreThey(ctx, tx, rs); err != nil {
+		return 0, err
+	}
 	all, n := len(rs), len(rs)
 	touched := map[string]bool{}
 	for j, x := range rs {
-		x.outs = make([]match.Outcome, len(x.cands), len(x.cands)+1)
 		x.involved = make([]string, 0, len(x.links)+len(x.unlinks)+1)
 		for k := range x.cands {
-			x.outs[k] = r.model.Decide(match.Compare(&x.f, &x.cands[k].features))
 			if x.outs[k].Decision != match.NoMatch {
 				x.involved = append(x.involved, x.cands[k].person)
 			}
@@ -235,6 +242,61 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 		return 0, fmt.Errorf("resolving %s: %w", rs[0].self, err)
 	}
 	return n, nil
+}
+
+// whoAreThey reads the name (source, local id) and person of the candidates that matter to the records rs once
+// compared: those whose comparison is more than a plain NO MATCH, and every candidate of a record with manual
+// decisions (a manually linked or unlinked person counts with all of its comparisons). The other candidates, most
+// of them, keep only their record id: a person whose comparisons are all NO MATCH changes neither the plan nor the
+// evidence.
+func whoAreThey(ctx context.Context, tx pgx.Tx, rs []*resolution) error {
+	var rids []int64
+	for _, x := range rs {
+		all := len(x.links)+len(x.unlinks) > 0
+		for k := range x.cands {
+			if all || x.outs[k].Decision != match.NoMatch {
+				rids = append(rids, x.cands[k].rid)
+			}
+		}
+	}
+	if len(rids) == 0 {
+		return nil
+	}
+	slices.Sort(rids)
+	rids = slices.Compact(rids)
+	type who struct {
+		ref    RecordRef
+		person string
+	}
+	found := make(map[int64]who, len(rids))
+	rows, err := tx.Query(ctx, candidatePersonsSQL, rids)
+	if err != nil {
+		return fmt.Errorf("resolving %s: reading candidates' persons: %w", rs[0].self, err)
+	}
+	var rid int64
+	var w who
+	if _, err := pgx.ForEachRow(rows, []any{&rid, &w.ref.Source, &w.ref.LocalID, &w.person}, func() error {
+		found[rid] = w
+		return nil
+	}); err != nil {
+		return fmt.Errorf("resolving %s: reading candidates' persons: %w", rs[0].self, err)
+	}
+	for _, x := range rs {
+		all := len(x.links)+len(x.unlinks) > 0
+		for k := range x.cands {
+			c := &x.cands[k]
+			if !all && x.outs[k].Decision == match.NoMatch {
+				continue
+			}
+			w, ok := found[c.rid]
+			if !ok {
+				// Records are never deleted but by the recovery of a crashed backfill.
+				return fmt.Errorf("resolving %s: candidate record %d is gone", x.self, c.rid)
+			}
+			c.ref, c.person = w.ref, w.person
+		}
+	}
+	return nil
 }
 
 // sees reports whether the resolution of x reads or changes any of the persons touched, before its persons are
@@ -417,7 +479,6 @@ func readCandidates(br pgx.BatchResults, rs []*resolution, failed *RecordRef) er
 	}
 	var ord int32
 	var rid, big, size pgtype.Int8
-	var src, lid, pid pgtype.Text
 	var fb []byte
 	// The rows go into a scratch slice first and are copied out once per record, at their number: a candidate is
 	// a few hundred bytes, and growing x.cands row by row copied and cleared each of them several times over.
@@ -428,7 +489,7 @@ func readCandidates(br pgx.BatchResults, rs []*resolution, failed *RecordRef) er
 		*scratch = cands[:0]
 		candidateScratch.Put(scratch)
 	}()
-	_, err = pgx.ForEachRow(rows, []any{&ord, &rid, &big, &size, &src, &lid, &pid, &fb}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&ord, &rid, &big, &size, &fb}, func() error {
 		if ord < 1 || int(ord) > len(rs) {
 			return fmt.Errorf("candidate of record %d of %d", ord, len(rs))
 		}
@@ -437,12 +498,11 @@ func readCandidates(br pgx.BatchResults, rs []*resolution, failed *RecordRef) er
 			x.skipped = append(x.skipped, SkippedBlock{Kind: kindOf(x.keys, uint64(big.Int64)), Size: int(size.Int64)})
 			return nil
 		}
-		cands = append(cands, groupCandidate{ord: ord, rid: rid.Int64,
-			row: candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: pid.String}})
+		cands = append(cands, groupCandidate{ord: ord, rid: rid.Int64, row: candidateRow{rid: rid.Int64}})
 		c := &cands[len(cands)-1].row
 		if err := decodeFeatures(fb, &c.features); err != nil {
 			*failed = x.self
-			return fmt.Errorf("record %s: %w", c.ref, err)
+			return fmt.Errorf("record %d: %w", c.rid, err)
 		}
 		return nil
 	})
@@ -583,11 +643,11 @@ func (r *Resolver) lockGroup(ctx context.Context, tx pgx.Tx, rs []*resolution) e
 
 // ownRecordsSQL reads the person of each record ($1, $2), numbered by its place in the arrays, and the other records
 // of that person, at most $3 in (source, local id) order; a record alone in its person comes with nulls.
-const ownRecordsSQL = `SELECT u.ord::int4, s.person_id, o.source, o.local_id, o.features
+const ownRecordsSQL = `SELECT u.ord::int4, s.person_id, o.rid, o.source, o.local_id, o.features
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(source, local_id, ord)
 JOIN person_records s ON s.source = u.source AND s.local_id = u.local_id
 LEFT JOIN LATERAL (
-    SELECT r.source, r.local_id, r.features FROM person_records r
+    SELECT r.rid, r.source, r.local_id, r.features FROM person_records r
     WHERE r.person_id = s.person_id AND NOT (r.source = u.source AND r.local_id = u.local_id)
     ORDER BY r.source, r.local_id LIMIT $3) o ON true
 ORDER BY u.ord, o.source, o.local_id`
@@ -608,15 +668,16 @@ func readOwnRecords(br pgx.BatchResults, rs []*resolution) error {
 	}
 	var ord int32
 	var person string
+	var rid pgtype.Int8
 	var src, lid pgtype.Text
 	var fb []byte
-	_, err = pgx.ForEachRow(rows, []any{&ord, &person, &src, &lid, &fb}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&ord, &person, &rid, &src, &lid, &fb}, func() error {
 		st := rs[ord-1].st
 		st.current = person
 		if !src.Valid {
 			return nil
 		}
-		c := candidateRow{ref: RecordRef{Source: src.String, LocalID: lid.String}, person: person}
+		c := candidateRow{rid: rid.Int64, ref: RecordRef{Source: src.String, LocalID: lid.String}, person: person}
 		if err := decodeFeatures(fb, &c.features); err != nil {
 			return fmt.Errorf("record %s: %w", c.ref, err)
 		}
@@ -657,11 +718,12 @@ func readPersonsRecords(br pgx.BatchResults, rs []*resolution) error {
 }
 
 // insertKeysSQL stores the keys ($1, $2) of the records ($4, $5), each key of the record numbered $3 by its place
-// in those arrays. The records are looked up once each, not once per key.
-const insertKeysSQL = `INSERT INTO blocking_keys (hash, kind, rid)
-SELECT u.hash, u.kind, r.rid
+// in those arrays, with the record's features as just written. The records are looked up once each, not once per
+// key.
+const insertKeysSQL = `INSERT INTO blocking_keys (hash, kind, rid, features)
+SELECT u.hash, u.kind, r.rid, r.features
 FROM unnest($1::bigint[], $2::int2[], $3::int4[]) WITH ORDINALITY AS u(hash, kind, rec, o)
-JOIN (SELECT m.ord, p.rid FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS m(source, local_id, ord)
+JOIN (SELECT m.ord, p.rid, p.features FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS m(source, local_id, ord)
     JOIN person_records p ON p.source = m.source AND p.local_id = m.local_id) r ON r.ord = u.rec
 ORDER BY u.o`
 

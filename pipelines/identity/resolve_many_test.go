@@ -60,6 +60,8 @@ func TestResolveManyMatchesOneByOne(t *testing.T) {
 						recs[i].Provenance.LocalID, got[i], want[i])
 				}
 			}
+			checkKeyFeatures(t, one.pool, false)
+			checkKeyFeatures(t, many.pool, false)
 			for _, q := range []string{
 				`SELECT source || '/' || local_id, person_id || ' ' || decision || ' ' || score FROM person_records`,
 				`SELECT id, coalesce(merged_into, '') FROM persons`,

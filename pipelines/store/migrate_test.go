@@ -229,3 +229,37 @@ func TestRecordIdsMigration(t *testing.T) {
 		t.Errorf("the next record id is %d, want 3", rid)
 	}
 }
+
+// TestKeyFeaturesMigration applies 0010_key_features.sql to a person index written before it: every blocking key
+// carries the features of its record, and the keys lie in the table in the order of their hashes.
+func TestKeyFeaturesMigration(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t, true)
+	var before []Migration
+	for _, m := range Migrations() {
+		if m.Version < 10 {
+			before = append(before, m)
+		}
+	}
+	if err := migrate(ctx, pool, before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO persons (id) VALUES ('P0000000001'), ('P0000000002');
+		INSERT INTO person_records (rid, source, local_id, person_id, features, decision) VALUES
+			(1, 'brp', '1', 'P0000000001', '\x0102', 'no-match'),
+			(2, 'zsm', 'a', 'P0000000002', '\x0304', 'no-match');
+		INSERT INTO blocking_keys (hash, kind, rid) VALUES (30, 1, 1), (11, 2, 1), (20, 1, 2), (10, 1, 2)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := pool.QueryRow(ctx, `SELECT string_agg(hash || ':' || kind || ':' || rid || ':' || encode(features, 'hex'), ',' ORDER BY ctid)
+		FROM blocking_keys`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "10:1:2:0304,11:2:1:0102,20:1:2:0304,30:1:1:0102"; got != want {
+		t.Errorf("blocking keys after the migration %q, want %q", got, want)
+	}
+}
