@@ -126,8 +126,8 @@ func (r *Resolver) Backfill(ctx context.Context, persons iter.Seq2[canonical.Per
 	start = time.Now()
 	b.block()
 	stats.Compared = b.score()
-	// The sorted blocks served the scoring only; what remains to write is per record.
-	b.entries, b.slotEntry, b.runStart = nil, nil, nil
+	// The sorted blocks served the scoring; the entries, in hash order, give the order the keys are written in.
+	b.slotEntry, b.runStart = nil, nil
 	progress("score", time.Since(start))
 
 	start = time.Now()
@@ -743,13 +743,13 @@ func (b *backfill) events(ctx context.Context, tx pgx.Tx, ids []string) error {
 	return nil
 }
 
-// blockingIndexesSQL builds the secondary indexes of blocking_keys.
-const blockingIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (rid);
-CREATE INDEX blocking_keys_record ON blocking_keys (rid)`
+// blockingIndexesSQL builds the index of blocking_keys (store/migrations/0010_key_features.sql).
+const blockingIndexesSQL = `CREATE INDEX blocking_keys_hash ON blocking_keys (hash, rid)`
 
 // dropIndexesSQL drops the secondary indexes of the index tables that a backfill builds anew, as
-// store/migrations/0004_person_index.sql and 0009_record_ids.sql define them (see also createMissingIndexesSQL).
-const dropIndexesSQL = `DROP INDEX blocking_keys_hash, blocking_keys_record, person_records_person, person_records_rid, decisions_record`
+// store/migrations/0004_person_index.sql, 0009_record_ids.sql and 0010_key_features.sql define them (see also
+// createMissingIndexesSQL).
+const dropIndexesSQL = `DROP INDEX blocking_keys_hash, person_records_person, person_records_rid, decisions_record`
 
 // evidenceSource is the COPY source of the decisions: it encodes their evidence in parallel chunks.
 type evidenceSource struct {

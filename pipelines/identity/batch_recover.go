@@ -112,8 +112,7 @@ func recoverBackfill(ctx context.Context, conn *pgx.Conn) (bool, error) {
 }
 
 // createMissingIndexesSQL builds the secondary indexes of the index tables that are missing.
-const createMissingIndexesSQL = `CREATE INDEX IF NOT EXISTS blocking_keys_hash ON blocking_keys (hash) INCLUDE (rid);
-CREATE INDEX IF NOT EXISTS blocking_keys_record ON blocking_keys (rid);
+const createMissingIndexesSQL = `CREATE INDEX IF NOT EXISTS blocking_keys_hash ON blocking_keys (hash, rid);
 CREATE INDEX IF NOT EXISTS person_records_person ON person_records (person_id);
 CREATE UNIQUE INDEX IF NOT EXISTS person_records_rid ON person_records (rid);
 CREATE INDEX IF NOT EXISTS decisions_record ON decisions (source, local_id, id)`

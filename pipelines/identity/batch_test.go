@@ -198,8 +198,8 @@ func TestBackfillHonoursManualDecisions(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM outbox`); n != 0 {
 		t.Errorf("%d events in the outbox, want none with SkipEvents", n)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'blocking_keys_record', 'person_records_person', 'person_records_rid', 'decisions_record')`); n != 5 {
-		t.Errorf("%d of the 5 secondary indexes after the backfill", n)
+	if n := count(t, pool, `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'person_records_person', 'person_records_rid', 'decisions_record')`); n != 4 {
+		t.Errorf("%d of the 4 secondary indexes after the backfill", n)
 	}
 	p1, _ := inc.PersonOf(ctx, "brp", "1")
 	pa, _ := inc.PersonOf(ctx, "zsm", "a")
@@ -320,7 +320,7 @@ func TestBackfillCrashIsRecovered(t *testing.T) {
 	if !errors.Is(err, errCrashed) {
 		t.Fatalf("backfill: %v, want the crash", err)
 	}
-	const indexes = `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'blocking_keys_record', 'person_records_person', 'person_records_rid', 'decisions_record')`
+	const indexes = `SELECT count(*) FROM pg_indexes WHERE indexname IN ('blocking_keys_hash', 'person_records_person', 'person_records_rid', 'decisions_record')`
 	const constraints = `SELECT count(*) FROM pg_constraint WHERE conname IN ('person_records_pkey', 'person_records_person_id_fkey')`
 	if n := count(t, r.pool, `SELECT count(*) FROM identity_backfill`); n != 1 {
 		t.Fatalf("%d backfill markers after the crash, want 1", n)
@@ -363,8 +363,8 @@ func TestBackfillCrashIsRecovered(t *testing.T) {
 			t.Errorf("after the recovery %s = %d, want 0", q, n)
 		}
 	}
-	if n := count(t, r.pool, indexes); n != 5 {
-		t.Errorf("%d of the 5 secondary indexes after the recovery", n)
+	if n := count(t, r.pool, indexes); n != 4 {
+		t.Errorf("%d of the 4 secondary indexes after the recovery", n)
 	}
 	if n := count(t, r.pool, constraints); n != 2 {
 		t.Errorf("%d of the 2 constraints of person_records after the recovery", n)
@@ -389,8 +389,8 @@ func TestBackfillCrashIsRecovered(t *testing.T) {
 	if n := len(outboxEvents(t, r.pool, TypePersonCreated)); n != stats.Persons {
 		t.Errorf("%d PersonCreated events for %d persons", n, stats.Persons)
 	}
-	if n := count(t, r.pool, indexes); n != 5 {
-		t.Errorf("%d of the 5 secondary indexes after the backfill", n)
+	if n := count(t, r.pool, indexes); n != 4 {
+		t.Errorf("%d of the 4 secondary indexes after the backfill", n)
 	}
 	if n := count(t, r.pool, constraints); n != 2 {
 		t.Errorf("%d of the 2 constraints of person_records after the backfill", n)

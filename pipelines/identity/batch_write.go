@@ -6,9 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
+	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -83,7 +82,7 @@ func (b *backfill) write(ctx context.Context, conn *pgx.Conn, loaded int) error 
 	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '256MB'`); err != nil {
 		return err
 	}
-	keyConn, keyIndexConn, decisionConn, lastConn := conns[0], conns[1], conns[2], conns[3]
+	keyConn, personConn, decisionConn, lastConn := conns[0], conns[1], conns[2], conns[3]
 
 	var progressMu sync.Mutex
 	lap := func(phase string, since time.Time) {
@@ -129,7 +128,8 @@ func (b *backfill) write(ctx context.Context, conn *pgx.Conn, loaded int) error 
 		}
 	}
 
-	keysIn, personsIn := make(chan struct{}), make(chan struct{})
+	feats := b.feats.encodeAll(len(b.refs))
+	personsIn := make(chan struct{})
 	wait := func(ch <-chan struct{}) func(context.Context) error {
 		return func(ctx context.Context) error {
 			select {
@@ -140,7 +140,7 @@ func (b *backfill) write(ctx context.Context, conn *pgx.Conn, loaded int) error 
 		}
 	}
 	run(0,
-		timed("records", func(ctx context.Context) error { return b.writeRecords(ctx, conn, ids) }),
+		timed("records", func(ctx context.Context) error { return b.writeRecords(ctx, conn, ids, feats) }),
 		timed("documents", func(ctx context.Context) error { return b.dropSuperseded(ctx, conn, loaded) }),
 		wait(personsIn),
 		timed("records-constraints", exec(conn, "checking records", `ALTER TABLE person_records
@@ -151,19 +151,14 @@ func (b *backfill) write(ctx context.Context, conn *pgx.Conn, loaded int) error 
 		// Statistics for the planner at once, rather than at autovacuum's next visit.
 		timed("records-analyze", exec(conn, "analysing records", `ANALYZE person_records`)))
 	run(1,
-		timed("keys", func(ctx context.Context) error {
-			defer close(keysIn)
-			return b.writeKeys(ctx, keyConn)
-		}),
-		timed("keys-index-hash", exec(keyConn, "building indexes", `CREATE INDEX blocking_keys_hash ON blocking_keys (hash) INCLUDE (rid)`)),
+		timed("keys", func(ctx context.Context) error { return b.writeKeys(ctx, keyConn, feats) }),
+		timed("keys-index", exec(keyConn, "building indexes", blockingIndexesSQL)),
 		timed("keys-analyze", exec(keyConn, "analysing blocking keys", `ANALYZE blocking_keys`)))
 	run(2,
 		timed("persons", func(ctx context.Context) error {
 			defer close(personsIn)
-			return b.writePersons(ctx, keyIndexConn, ids)
-		}),
-		wait(keysIn),
-		timed("keys-index-record", exec(keyIndexConn, "building indexes", `CREATE INDEX blocking_keys_record ON blocking_keys (rid)`)))
+			return b.writePersons(ctx, personConn, ids)
+		}))
 	run(3,
 		timed("decisions", func(ctx context.Context) error { return b.writeDecisions(ctx, decisionConn, ids) }),
 		timed("decisions-index", exec(decisionConn, "building indexes", `CREATE INDEX decisions_record ON decisions (source, local_id, id)`)),
@@ -230,21 +225,19 @@ func (b *backfill) writePersons(ctx context.Context, conn *pgx.Conn, ids []strin
 
 // writeRecords writes person_records from memory, frozen (copyFrozen): each record with the id of its last person
 // document, its features, person and decision.
-func (b *backfill) writeRecords(ctx context.Context, conn *pgx.Conn, ids []string) error {
+func (b *backfill) writeRecords(ctx context.Context, conn *pgx.Conn, ids []string, feats *encodedFeatures) error {
 	j := 0
-	var feat []byte
 	_, err := copyFrozen(ctx, conn, "person_records", []string{"rid", "source", "local_id", "person_id", "features", "decision", "score"},
 		func(dst []byte) ([]byte, bool, error) {
 			if j >= len(b.refs) {
 				return dst, false, nil
 			}
 			p := b.plans[j]
-			feat = encodeFeatures(feat[:0], b.feats.at(int32(j)))
 			dst = appendCopyInt(dst, b.rid(j))
 			dst = appendCopyText(append(dst, '\t'), []byte(b.refs[j].Source))
 			dst = appendCopyText(append(dst, '\t'), []byte(b.refs[j].LocalID))
 			dst = append(append(dst, '\t'), ids[b.person[j]]...)
-			dst = appendCopyBytea(append(dst, '\t'), feat)
+			dst = appendCopyBytea(append(dst, '\t'), feats.at(int32(j)))
 			dst = append(append(dst, '\t'), p.decision.String()...)
 			dst = strconv.AppendFloat(append(dst, '\t'), p.score, 'g', -1, 64)
 			j++
@@ -281,57 +274,74 @@ func (b *backfill) dropSuperseded(ctx context.Context, conn *pgx.Conn, loaded in
 }
 
 // writeKeys writes the stored keys, frozen (copyFrozen), each with the features of its record, in the order of
-// their hashes: the rows of one key lie together, and a resolution reads the records it finds by a key from one or
-// two pages (0010_key_features.sql). In COPY's binary format, the features as they are rather than as hex digits.
-func (b *backfill) writeKeys(ctx context.Context, conn *pgx.Conn) error {
-	order, mask := b.keysByHash()
-	i, j := -1, 0
-	var feat []byte
+// their hashes (the entries' order): the rows of one key lie together, and a resolution reads the records it finds
+// by a key from one or two pages (0010_key_features.sql). In COPY's binary format, the features as they are rather
+// than as hex digits. The entries are let go once written.
+func (b *backfill) writeKeys(ctx context.Context, conn *pgx.Conn, feats *encodedFeatures) error {
+	e := -1
 	_, err := copyFrozenFormat(ctx, conn, "blocking_keys", []string{"hash", "kind", "rid", "features"}, true, func(dst []byte) ([]byte, bool, error) {
-		if i < 0 {
-			dst, i = append(dst, binaryCopyHeader...), 0
+		if e < 0 {
+			dst, e = append(dst, binaryCopyHeader...), 0
 		}
-		if i >= len(order) {
+		if e >= len(b.entries) {
 			return append(dst, binaryCopyTrailer...), false, nil
 		}
-		slot := int32(order[i] & mask)
-		i++
-		// The record whose keys hold the slot: keyOff[j] <= slot < keyOff[j+1].
-		j = sort.Search(len(b.keyOff)-1, func(j int) bool { return b.keyOff[j+1] > slot })
-		k := b.keys[slot]
-		feat = encodeFeatures(feat[:0], b.feats.at(int32(j)))
+		x := b.entries[e]
+		e++
 		dst = binary.BigEndian.AppendUint16(dst, 4)
-		dst = appendBinaryInt(dst, int64(k.Hash), 8)
-		dst = appendBinaryInt(dst, int64(k.Kind), 2)
-		dst = appendBinaryInt(dst, b.rid(j), 8)
-		dst = appendBinaryBytes(dst, feat)
+		dst = appendBinaryInt(dst, int64(x.hash), 8)
+		dst = appendBinaryInt(dst, int64(b.keys[x.slot].Kind), 2)
+		dst = appendBinaryInt(dst, b.rid(int(x.rec)), 8)
+		dst = appendBinaryBytes(dst, feats.at(x.rec))
 		return dst, true, nil
 	})
+	b.entries = nil
 	if err != nil {
 		return fmt.Errorf("writing blocking keys: %w", err)
 	}
 	return nil
 }
 
-// keysByHash returns the slots of the stored keys (in keys) ordered by their hashes as the table stores them
-// (bigint, signed), each in the low bits of a word whose high bits are the hash's (mask selects the slot): keys of one hash are together, in slot order. Two
-// hashes that agree in all of their high bits may interleave; their rows are then together still, two keys' worth.
-func (b *backfill) keysByHash() ([]uint64, uint64) {
-	mask := uint64(1)<<bits.Len(uint(len(b.keys))) - 1
-	n := 0
-	for _, k := range b.keys {
-		if k.Stored() {
-			n++
-		}
+// encodedFeatures are the records' features as the index stores them (encodeFeatures), each encoded once for
+// person_records and all of the record's blocking keys.
+type encodedFeatures struct {
+	chunks [][]byte
+	offs   [][]int32 // per chunk, where each record's features start, and the end
+}
+
+// encodeAll encodes the features of the n records, chunks of them in parallel.
+func (s *featureStore) encodeAll(n int) *encodedFeatures {
+	chunks := (n + featureChunk - 1) / featureChunk
+	out := &encodedFeatures{chunks: make([][]byte, chunks), offs: make([][]int32, chunks)}
+	var wg sync.WaitGroup
+	next := make(chan int, chunks)
+	for c := range chunks {
+		next <- c
 	}
-	order := make([]uint64, 0, n)
-	for slot, k := range b.keys {
-		if k.Stored() {
-			order = append(order, (k.Hash^1<<63)&^mask|uint64(slot)) // the order of the hashes as stored, signed
-		}
+	close(next)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				lo, hi := c*featureChunk, min(n, (c+1)*featureChunk)
+				buf, offs := make([]byte, 0, (hi-lo)*96), make([]int32, 0, hi-lo+1)
+				for j := lo; j < hi; j++ {
+					offs = append(offs, int32(len(buf)))
+					buf = encodeFeatures(buf, s.at(int32(j)))
+				}
+				out.chunks[c], out.offs[c] = buf, append(offs, int32(len(buf)))
+			}
+		}()
 	}
-	slices.Sort(order)
-	return order, mask
+	wg.Wait()
+	return out
+}
+
+// at returns the encoded features of record j.
+func (e *encodedFeatures) at(j int32) []byte {
+	c, i := j/featureChunk, j%featureChunk
+	return e.chunks[c][e.offs[c][i]:e.offs[c][i+1]]
 }
 
 func (b *backfill) writeDecisions(ctx context.Context, conn *pgx.Conn, ids []string) error {

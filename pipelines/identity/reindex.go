@@ -77,7 +77,7 @@ func (r *Resolver) Reindex(ctx context.Context, progress func(phase string, took
 			SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
 			return fmt.Errorf("locking the index: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `TRUNCATE blocking_keys; DROP INDEX blocking_keys_hash, blocking_keys_record`); err != nil {
+		if _, err := tx.Exec(ctx, `TRUNCATE blocking_keys; DROP INDEX blocking_keys_hash`); err != nil {
 			return fmt.Errorf("clearing blocking keys: %w", err)
 		}
 		// Page through the records in rid order, a page at a time prepared in parallel, so memory stays bounded.

@@ -242,7 +242,9 @@ func (r *Resolver) queueWrites(w *pgx.Batch, rw *recordWrites, x *resolution) er
 	}
 	rw.add(x, evJSON)
 	if x.st.current != "" {
-		w.Queue(`DELETE FROM blocking_keys WHERE rid = (SELECT rid FROM person_records WHERE source = $1 AND local_id = $2)`, self.Source, self.LocalID)
+		// The keys it is stored under follow from its stored features (the codec keeps all that match.Keys reads).
+		w.Queue(`DELETE FROM blocking_keys WHERE hash = ANY($1) AND rid = (SELECT rid FROM person_records WHERE source = $2 AND local_id = $3)`,
+			x.oldHashes, self.Source, self.LocalID)
 	}
 	for _, rv := range pl.reviews {
 		c := comps[rv.comp]

@@ -36,6 +36,7 @@ type resolution struct {
 	skipped          []SkippedBlock
 	links, unlinks   []string // persons of records manually linked to and unlinked from the record
 	old              [match.NumTerms]uint64
+	oldHashes        []int64 // the hashes of the keys a record resolved before is stored under
 	counts           countChange
 	outs             []match.Outcome
 	comps            []comparison
@@ -433,6 +434,11 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, f
 			return fmt.Errorf("resolving %s: record: %w", x.self, err)
 		}
 		x.old = match.TermHashes(&of)
+		for _, k := range match.Keys(&of) {
+			if k.Stored() {
+				x.oldHashes = append(x.oldHashes, int64(k.Hash))
+			}
+		}
 		for _, h := range x.old {
 			if _, ok := counts[h]; h != 0 && !ok && !slices.Contains(missing, h) {
 				missing = append(missing, h)
@@ -464,7 +470,7 @@ const (
 
 // reset forgets what was read about x: a record left to a next group is read again.
 func (x *resolution) reset() {
-	x.existing, x.existingFeatures, x.old = "", nil, [match.NumTerms]uint64{}
+	x.existing, x.existingFeatures, x.old, x.oldHashes = "", nil, [match.NumTerms]uint64{}, x.oldHashes[:0]
 	x.cands, x.skipped, x.links, x.unlinks = x.cands[:0], x.skipped[:0], x.links[:0], x.unlinks[:0]
 	x.lockIDs, x.st = nil, nil
 }

@@ -303,6 +303,7 @@ func TestReresolveKeepsPerson(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM blocking_keys b JOIN person_records r ON r.rid = b.rid WHERE r.source = 'brp' AND r.local_id = '1' AND b.kind = 1`); n != 1 {
 		t.Errorf("%d BSN keys of the re-resolved record, want 1 (old keys replaced)", n)
 	}
+	checkKeyFeatures(t, pool, false) // its old keys, found by its old features, are gone
 	var surname string
 	if err := pool.QueryRow(context.Background(), `SELECT d.person->'name'->>'surname' FROM person_records r
 		JOIN person_documents d ON d.rid = r.rid WHERE r.source = 'brp' AND r.local_id = '1'`).Scan(&surname); err != nil {
