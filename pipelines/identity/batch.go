@@ -157,10 +157,12 @@ type backfill struct {
 	r    *Resolver
 	opts BackfillOptions
 
-	index  map[RecordRef]int32 // record → its place
-	refs   []RecordRef
-	feats  featureStore
-	digest [][16]byte // of the person JSON, for event ids
+	index map[RecordRef]int32 // record → its place
+	refs  []RecordRef
+	feats featureStore
+	// written are the features once encoded for writing: the features themselves are let go then (see write).
+	written *encodedFeatures
+	digest  [][16]byte // of the person JSON, for event ids
 	// base is the first record id reserved: the person document loaded as the ord-th is stored under base+ord,
 	// and lastOrd is that ord of each record's last document, which the record keeps as its id.
 	base    int64
@@ -785,13 +787,17 @@ func (s *evidenceSource) Next() bool {
 			go func() {
 				defer wg.Done()
 				for i := k; i < size; i += w {
-					ev, err := json.Marshal(s.b.evidence(int32(s.next + i)))
+					ev, err := s.b.evidence(int32(s.next + i))
+					var js []byte
+					if err == nil {
+						js, err = json.Marshal(ev)
+					}
 					if err != nil {
 						mu.Lock()
 						s.err = err
 						mu.Unlock()
 					}
-					s.chunk[i] = ev
+					s.chunk[i] = js
 				}
 			}()
 		}
@@ -813,7 +819,7 @@ func (s *evidenceSource) Values() ([]any, error) { return s.row, nil }
 func (s *evidenceSource) Err() error             { return s.err }
 
 // evidence assembles the evidence of record j's decision.
-func (b *backfill) evidence(j int32) DecisionEvidence {
+func (b *backfill) evidence(j int32) (DecisionEvidence, error) {
 	p := b.plans[j]
 	pl := plan{decision: p.decision, score: p.score}
 	comps := make([]comparison, len(b.scored[j]))
@@ -826,10 +832,20 @@ func (b *backfill) evidence(j int32) DecisionEvidence {
 			pl.rules[k] = rule
 		}
 	}
-	return b.r.buildEvidence(pl, comps, int(b.compared[j]), b.skipped[j], func(i int) RecordRef { return b.refs[i] },
+	var fj, fc match.Features
+	var decoded bool
+	var err error
+	ev := b.r.buildEvidence(pl, comps, int(b.compared[j]), b.skipped[j], func(i int) RecordRef { return b.refs[i] },
 		func(c comparison) []match.AttributeEvidence {
-			return b.r.model.Evidence(match.Compare(b.feats.at(int32(j)), b.feats.at(int32(c.ref)))).Attributes
+			if !decoded {
+				err, decoded = b.written.decode(j, &fj), true
+			}
+			if e := b.written.decode(int32(c.ref), &fc); e != nil {
+				err = e
+			}
+			return b.r.model.Evidence(match.Compare(&fj, &fc)).Attributes
 		})
+	return ev, err
 }
 
 func cmpUint64(a, b uint64) int {

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"math/rand/v2"
@@ -32,6 +33,35 @@ type snapshot struct {
 	person   map[RecordRef]string
 	decision map[RecordRef]string
 	reviews  int
+}
+
+// attributeEvidence returns the per-attribute evidence of the comparisons in the index's decisions, by record and
+// compared record.
+func attributeEvidence(t *testing.T, r *Resolver) map[string]string {
+	t.Helper()
+	rows, err := r.pool.Query(context.Background(), `SELECT source || '/' || local_id, evidence FROM decisions`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	var ref string
+	var ev DecisionEvidence
+	if _, err := pgx.ForEachRow(rows, []any{&ref, &ev}, func() error {
+		for _, c := range ev.Comparisons {
+			if len(c.Attributes) > 0 {
+				js, err := json.Marshal(c.Attributes)
+				if err != nil {
+					return err
+				}
+				out[ref+" "+c.Record.String()] = string(js)
+			}
+		}
+		ev = DecisionEvidence{}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func takeSnapshot(t *testing.T, r *Resolver) snapshot {
@@ -113,6 +143,23 @@ func testBatchMatchesIncremental(t *testing.T, cfg Config) {
 	}
 	if n := len(outboxEvents(t, bat.pool, TypePersonCreated)); n != stats.Persons {
 		t.Errorf("%d PersonCreated events for %d persons", n, stats.Persons)
+	}
+	// The per-attribute evidence the backfill writes (from its features as written) is what resolution computes.
+	wantAttrs, gotAttrs := attributeEvidence(t, inc), attributeEvidence(t, bat)
+	if len(gotAttrs) == 0 {
+		t.Error("no comparison with per-attribute evidence in the backfill's decisions")
+	}
+	differ = 0
+	for k, a := range gotAttrs {
+		if w, ok := wantAttrs[k]; ok && w != a {
+			if differ == 0 {
+				t.Logf("%s: backfill %s, one by one %s", k, a, w)
+			}
+			differ++
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d comparisons' per-attribute evidence differs between the backfill and resolution one by one", differ)
 	}
 	if _, err := bat.Backfill(ctx, seq(data.records), BackfillOptions{}); !errors.Is(err, ErrIndexNotEmpty) {
 		t.Errorf("second backfill: %v, want ErrIndexNotEmpty", err)

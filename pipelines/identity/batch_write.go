@@ -128,7 +128,10 @@ func (b *backfill) write(ctx context.Context, conn *pgx.Conn, loaded int) error 
 		}
 	}
 
+	// The features as written; the evidence decodes them again, and the features are let go: hundreds of megabytes
+	// of strings the collector need not trace while the rest is written.
 	feats := b.feats.encodeAll(len(b.refs))
+	b.written, b.feats = feats, featureStore{}
 	personsIn := make(chan struct{})
 	wait := func(ch <-chan struct{}) func(context.Context) error {
 		return func(ctx context.Context) error {
@@ -303,16 +306,18 @@ func (b *backfill) writeKeys(ctx context.Context, conn *pgx.Conn, feats *encoded
 }
 
 // encodedFeatures are the records' features as the index stores them (encodeFeatures), each encoded once for
-// person_records and all of the record's blocking keys.
+// person_records and all of the record's blocking keys, with the frequencies of their names, which the codec
+// leaves out.
 type encodedFeatures struct {
 	chunks [][]byte
 	offs   [][]int32 // per chunk, where each record's features start, and the end
+	freqs  []match.Frequencies
 }
 
 // encodeAll encodes the features of the n records, chunks of them in parallel.
 func (s *featureStore) encodeAll(n int) *encodedFeatures {
 	chunks := (n + featureChunk - 1) / featureChunk
-	out := &encodedFeatures{chunks: make([][]byte, chunks), offs: make([][]int32, chunks)}
+	out := &encodedFeatures{chunks: make([][]byte, chunks), offs: make([][]int32, chunks), freqs: make([]match.Frequencies, n)}
 	var wg sync.WaitGroup
 	next := make(chan int, chunks)
 	for c := range chunks {
@@ -328,7 +333,9 @@ func (s *featureStore) encodeAll(n int) *encodedFeatures {
 				buf, offs := make([]byte, 0, (hi-lo)*96), make([]int32, 0, hi-lo+1)
 				for j := lo; j < hi; j++ {
 					offs = append(offs, int32(len(buf)))
-					buf = encodeFeatures(buf, s.at(int32(j)))
+					f := s.at(int32(j))
+					buf = encodeFeatures(buf, f)
+					out.freqs[j] = f.Frequencies
 				}
 				out.chunks[c], out.offs[c] = buf, append(offs, int32(len(buf)))
 			}
@@ -342,6 +349,15 @@ func (s *featureStore) encodeAll(n int) *encodedFeatures {
 func (e *encodedFeatures) at(j int32) []byte {
 	c, i := j/featureChunk, j%featureChunk
 	return e.chunks[c][e.offs[c][i]:e.offs[c][i+1]]
+}
+
+// decode decodes the features of record j into f, with their frequencies.
+func (e *encodedFeatures) decode(j int32, f *match.Features) error {
+	if err := decodeFeatures(e.at(j), f); err != nil {
+		return fmt.Errorf("record %d: %w", j, err)
+	}
+	f.Frequencies = e.freqs[j]
+	return nil
 }
 
 func (b *backfill) writeDecisions(ctx context.Context, conn *pgx.Conn, ids []string) error {
@@ -358,9 +374,16 @@ func (b *backfill) writeReviews(ctx context.Context, conn *pgx.Conn) error {
 		pgx.CopyFromSlice(len(b.reviews), func(k int) ([]any, error) {
 			rv := b.reviews[k]
 			x, y := orderPair(b.refs[rv.a], b.refs[rv.b])
+			var fa, fb match.Features
+			if err := b.written.decode(rv.a, &fa); err != nil {
+				return nil, err
+			}
+			if err := b.written.decode(rv.b, &fb); err != nil {
+				return nil, err
+			}
 			ev, err := json.Marshal(ComparisonEvidence{Record: b.refs[rv.b], Decision: rv.out.Decision, Score: round3(rv.out.Score),
 				Rule: rv.out.Rule, PersonRule: rv.rule,
-				Attributes: b.r.model.Evidence(match.Compare(b.feats.at(rv.a), b.feats.at(rv.b))).Attributes})
+				Attributes: b.r.model.Evidence(match.Compare(&fa, &fb)).Attributes})
 			if err != nil {
 				return nil, err
 			}
