@@ -6,7 +6,8 @@
 // The tables (store/migrations/0004_person_index.sql) are persons (ids "P" and ten digits, minted once; a merged
 // person redirects to the winner), person_records (every (source, local id) with an integer record id, its person,
 // the prepared comparison features of its latest data and its decision), person_documents (that latest data: the
-// canonical person, by record id; 0009_record_ids.sql), blocking_keys (hash, kind, record id), decisions (every resolution with its evidence:
+// canonical person, by record id; 0009_record_ids.sql), blocking_keys (hash, kind, record id and the record's
+// features, kept in hash order by a backfill and a reindex; 0010_key_features.sql), decisions (every resolution with its evidence:
 // the comparisons, their per-attribute weights, blocks skipped for their size), review_queue and manual_decisions;
 // name_frequencies and name_frequency_totals (0006_name_frequencies.sql) count the records' names for the
 // term-frequency adjustment of name agreements (match.Frequencies).
