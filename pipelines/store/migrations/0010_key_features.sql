@@ -3,8 +3,8 @@
 -- and a heap page of its own, scattered over the table: the largest cost of an incremental resolution. Stored with
 -- each key and the rows of one key kept together (a backfill and a reindex write them ordered by hash), a key's
 -- candidates come from one or two pages. The record's person and name are read afterwards, only for the few
--- candidates whose comparison is more than a plain NO MATCH. The features are written with the keys and with
--- person_records in one statement, and replaced together.
+-- candidates whose comparison is more than a plain NO MATCH. A record's features are written to person_records and
+-- to its keys in one transaction, and replaced together.
 --
 -- One index, on (hash, rid): it finds a key's rows, and a record's rows by the hashes of its keys, which a
 -- resolution derives from the record's stored features (the index on rid alone is gone: at a million records it
