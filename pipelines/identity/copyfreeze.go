@@ -12,10 +12,9 @@ import (
 )
 
 // copyFrozen empties table and fills it in one transaction on conn with COPY ... FREEZE from the rows next appends
-// in COPY's text format, one call a row, until it returns false (copyFrozenFormat for the binary format). Rows copied into a table emptied in the same
-// transaction are written frozen and all-visible: the index-only scans that find candidates by their blocking keys
-// skip the heap at once, and no later pass (a VACUUM, or every first reader setting hint bits) rewrites the pages
-// of a table a backfill has just filled. A backfill may empty these tables: it runs only on an index without
+// in COPY's text format, one call a row, until it returns false (copyFrozenFormat for the binary format). Rows
+// copied into a table emptied in the same transaction are written frozen and all-visible: no later pass (a VACUUM,
+// or every first reader setting hint bits) rewrites the pages of a table a backfill has just filled. A backfill may empty these tables: it runs only on an index without
 // records (and their keys and documents).
 func copyFrozen(ctx context.Context, conn *pgx.Conn, table string, columns []string, next func(dst []byte) ([]byte, bool, error)) (int64, error) {
 	return copyFrozenFormat(ctx, conn, table, columns, false, next)
@@ -121,14 +120,11 @@ var (
 	binaryCopyTrailer = []byte{0xff, 0xff}
 )
 
-// appendBinaryInt appends an integer field of size bytes (2, 4 or 8) in COPY's binary format.
+// appendBinaryInt appends an integer field of size bytes (2 for smallint, 8 for bigint) in COPY's binary format.
 func appendBinaryInt(dst []byte, v int64, size int) []byte {
 	dst = binary.BigEndian.AppendUint32(dst, uint32(size))
-	switch size {
-	case 2:
+	if size == 2 {
 		return binary.BigEndian.AppendUint16(dst, uint16(v))
-	case 4:
-		return binary.BigEndian.AppendUint32(dst, uint32(v))
 	}
 	return binary.BigEndian.AppendUint64(dst, uint64(v))
 }

@@ -155,7 +155,10 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	}
 
 	// Score, and find the persons that can matter: a person whose records are all NO MATCH cannot change the plan,
-	// so it is neither locked nor read.
+	// so it is neither locked nor read. Every record of the group is scored and its candidates that matter named
+	// in one statement before the group is cut at the first record that involves a person an earlier one does; a
+	// record cut off is read and scored again with the next group (seldom: records of one input rarely share a
+	// person without sharing a key).
 	for _, x := range rs {
 		x.outs = make([]match.Outcome, len(x.cands), len(x.cands)+1)
 		for k := range x.cands {
