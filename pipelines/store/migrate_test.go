@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func TestMigrationFiles(t *testing.T) {
@@ -191,15 +193,7 @@ func TestMigrateFailureRollsBack(t *testing.T) {
 func TestRecordIdsMigration(t *testing.T) {
 	ctx := context.Background()
 	pool := newPool(t, true)
-	var before []Migration
-	for _, m := range Migrations() {
-		if m.Version < 9 {
-			before = append(before, m)
-		}
-	}
-	if err := migrate(ctx, pool, before); err != nil {
-		t.Fatal(err)
-	}
+	migrateBefore(t, pool, 9)
 	if _, err := pool.Exec(ctx, `INSERT INTO persons (id) VALUES ('P0000000001'), ('P0000000002');
 		INSERT INTO person_records (source, local_id, person_id, features, person, decision) VALUES
 			('brp', '1', 'P0000000001', '\x01', '{"name": {"surname": "Jansen"}}', 'no-match'),
@@ -235,15 +229,7 @@ func TestRecordIdsMigration(t *testing.T) {
 func TestKeyFeaturesMigration(t *testing.T) {
 	ctx := context.Background()
 	pool := newPool(t, true)
-	var before []Migration
-	for _, m := range Migrations() {
-		if m.Version < 10 {
-			before = append(before, m)
-		}
-	}
-	if err := migrate(ctx, pool, before); err != nil {
-		t.Fatal(err)
-	}
+	migrateBefore(t, pool, 10)
 	if _, err := pool.Exec(ctx, `INSERT INTO persons (id) VALUES ('P0000000001'), ('P0000000002');
 		INSERT INTO person_records (rid, source, local_id, person_id, features, decision) VALUES
 			(1, 'brp', '1', 'P0000000001', '\x0102', 'no-match'),
@@ -261,5 +247,19 @@ func TestKeyFeaturesMigration(t *testing.T) {
 	}
 	if want := "10:1:2:0304,11:2:1:0102,20:1:2:0304,30:1:1:0102"; got != want {
 		t.Errorf("blocking keys after the migration %q, want %q", got, want)
+	}
+}
+
+// migrateBefore applies the migrations before version to pool.
+func migrateBefore(t *testing.T, pool *pgxpool.Pool, version int) {
+	t.Helper()
+	var before []Migration
+	for _, m := range Migrations() {
+		if m.Version < version {
+			before = append(before, m)
+		}
+	}
+	if err := migrate(context.Background(), pool, before); err != nil {
+		t.Fatal(err)
 	}
 }
