@@ -132,6 +132,9 @@ func TestSchemePinned(t *testing.T) {
 		// from scheme 5 on, features hold the street and place and the other identifiers, addresses without a Dutch
 		// postcode are keyed on the street, other identifiers are keys, and the digest covers such records too
 		"5": "cd285236cc2738e423c5c7c5dd0992017e10ba241dd72da69da176df96b95a45",
+		// from scheme 6 on, a partner's own number of six characters or more is also keyed with each character left
+		// out (KeyOtherIDEdit)
+		"6": "017c6ef3a265a0ad1a5a344bc2bfa84d3266231e29b48808b684f9a1d7477fed",
 	}
 	h := sha256.New()
 	records := dedupRecords(11, 300).records

@@ -50,6 +50,13 @@ const (
 	// KeyOtherID is an identifier other than the BSN and the SKN: an a-nummer, or a partner's own number of a
 	// person under its issuer (see Features.OtherIDs).
 	KeyOtherID
+	// KeyOtherIDEdit is a partner's own number, and that number with one character left out, one key for each
+	// character: records whose numbers are one typing error apart (a character changed, added, left out, or two
+	// exchanged) share one of them, as the comparison's one-edit level expects. Only partners' own numbers of at least
+	// minEditIDLength characters get them: numbers a person typed over from another system, rather than the
+	// a-nummer a register copies by machine, and long enough that a number with a character left out is rarely
+	// another one's.
+	KeyOtherIDEdit
 )
 
 // keyKindNames are the names of the key kinds.
@@ -65,6 +72,7 @@ var keyKindNames = [...]string{
 	KeyYearFirstInitial:   "year-first-initial",
 	KeyNamesUndated:       "names-undated",
 	KeyOtherID:            "other-id",
+	KeyOtherIDEdit:        "other-id-edit",
 }
 
 // String returns the kind's name.
@@ -104,6 +112,9 @@ func (k Key) Stored() bool { return k.Role&Stored != 0 }
 // Probed reports whether the record looks for candidates by k.
 func (k Key) Probed() bool { return k.Role&Probed != 0 }
 
+// minEditIDLength is the length from which a partner's own number gets KeyOtherIDEdit keys.
+const minEditIDLength = 6
+
 // maxKeys is the most keys one record usually has: BSN, SKN, birth date with first name, seven per surname (four),
 // the address and a few other identifiers.
 const maxKeys = 36
@@ -138,6 +149,15 @@ func AppendKeys(dst []Key, f *Features) []Key {
 	}
 	for _, id := range f.OtherIDs {
 		add(Key{KeyOtherID, both, newHash(KeyOtherID).str(id).sum()})
+		kind, v, _ := strings.Cut(id, "\x00")
+		if !strings.HasPrefix(kind, "local:") || len(v) < minEditIDLength {
+			continue
+		}
+		edit := newHash(KeyOtherIDEdit).str(kind)
+		add(Key{KeyOtherIDEdit, both, edit.str(v).sum()})
+		for i := range len(v) {
+			add(Key{KeyOtherIDEdit, both, edit.chars(v[:i]).str(v[i+1:]).sum()})
+		}
 	}
 	date := f.Birth.Complete()
 	day := blockDate(f.Birth)
@@ -263,11 +283,14 @@ func (h keyHash) byte(b byte) keyHash {
 }
 
 // str adds a string and a separator.
-func (h keyHash) str(s string) keyHash {
+func (h keyHash) str(s string) keyHash { return h.chars(s).byte(0) }
+
+// chars adds the bytes of s without a separator.
+func (h keyHash) chars(s string) keyHash {
 	for i := 0; i < len(s); i++ {
 		h = h.byte(s[i])
 	}
-	return h.byte(0)
+	return h
 }
 
 // num adds a non-negative number and a separator.

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
@@ -172,6 +173,9 @@ type Comparison struct {
 	// of the first record: the counts of the two names make fewer than namesakesExpected other records bear both
 	// (Frequencies.Namesakes). It does not change the score; a hard rule reads it.
 	RareNames bool
+	// IDNeighbours is set when the other identifiers are at the one-edit level only through numbers one apart
+	// (see compareOtherIDs). It does not change the score; the hard rules read it.
+	IDNeighbours bool
 }
 
 // namesakesExpected is how many namesakes (other records bearing a record's surname and first name) an index must
@@ -206,7 +210,7 @@ func Compare(a, b *Features) Comparison {
 	l[AttrAddress] = compareAddress(a, b)
 	l[AttrGender] = compareGender(a.h.gender, b.h.gender)
 	if a.h.otherIDs != 0 && b.h.otherIDs != 0 {
-		l[AttrOtherID] = compareOtherIDs(a, b)
+		l[AttrOtherID], c.IDNeighbours = compareOtherIDs(a, b)
 	}
 	switch l[AttrSurname] {
 	case SurnameExact:
@@ -677,9 +681,12 @@ func sameStreet(a, b *Features) bool {
 }
 
 // compareOtherIDs compares the other identifiers of a and b kind by kind and returns the best agreement of a kind
-// both hold; missing when they hold none of one kind.
-func compareOtherIDs(a, b *Features) Level {
+// both hold; missing when they hold none of one kind. Of numbers one typing error apart it also says whether every
+// such pair is one of neighbours, numbers one apart, as a partner issues them one after the other (to the members
+// of a family registered together) as often as a typing error makes them.
+func compareOtherIDs(a, b *Features) (level Level, neighbours bool) {
 	best := LevelMissing
+	neighbours = true
 	for _, x := range a.OtherIDs {
 		kx, vx, _ := strings.Cut(x, "\x00")
 		for _, y := range b.OtherIDs {
@@ -690,16 +697,27 @@ func compareOtherIDs(a, b *Features) Level {
 			l := OtherIDDifferent
 			switch {
 			case vx == vy:
-				return OtherIDEqual
+				return OtherIDEqual, false
 			case oneEditLen(clampLen(vx), clampLen(vy)) && oneEditApart(vx, vy):
 				l = OtherIDOneEdit
+				neighbours = neighbours && numbersOneApart(vx, vy)
 			}
 			if best == LevelMissing || l < best {
 				best = l
 			}
 		}
 	}
-	return best
+	return best, best == OtherIDOneEdit && neighbours
+}
+
+// numbersOneApart reports whether x and y are numbers of one length whose difference is one.
+func numbersOneApart(x, y string) bool {
+	if len(x) != len(y) || len(x) > 18 {
+		return false
+	}
+	nx, errx := strconv.ParseUint(x, 10, 64)
+	ny, erry := strconv.ParseUint(y, 10, 64)
+	return errx == nil && erry == nil && (nx == ny+1 || ny == nx+1)
 }
 
 // compareGender compares genders; unknown is missing.

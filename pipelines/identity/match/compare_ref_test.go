@@ -25,7 +25,7 @@ func refCompare(a, b *Features) [NumAttributes]Level {
 	c[AttrSKN] = compareID(a.SKN, b.SKN)
 	c[AttrAddress] = refAddress(a, b)
 	c[AttrGender] = compareGender(a.Gender, b.Gender)
-	c[AttrOtherID] = compareOtherIDs(a, b)
+	c[AttrOtherID], _ = compareOtherIDs(a, b)
 	return c
 }
 

@@ -293,20 +293,29 @@ func TestCompareOtherIDs(t *testing.T) {
 		a, b     []canonical.Identifier
 		partners [2]string
 		want     Level
+		// neighbours is the Comparison's IDNeighbours; editKey whether the records share a KeyOtherIDEdit key.
+		neighbours, editKey bool
 	}{
-		{"same a-nummer", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "12345 67890")}, [2]string{}, OtherIDEqual},
-		{"a-nummer mistyped", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "1234567809")}, [2]string{}, OtherIDOneEdit},
-		{"another a-nummer", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "9876543210")}, [2]string{}, OtherIDDifferent},
-		{"same number, same issuer", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "vt-bzo", "c004711")}, [2]string{}, OtherIDEqual},
-		{"same number, another issuer", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "GEM-EHV", "C-004711")}, [2]string{}, LevelMissing},
+		{"partner's number mistyped", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-007411")}, [2]string{}, OtherIDOneEdit, false, true},
+		{"partner's number, a digit left out", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-04711")}, [2]string{}, OtherIDOneEdit, false, true},
+		{"partner's number, a digit added", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-0047711")}, [2]string{}, OtherIDOneEdit, false, true},
+		{"partner's numbers one apart", []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "4711")}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "4712")}, [2]string{}, OtherIDOneEdit, true, false},
+		{"partner's long numbers one apart", []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "20264711")}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "20264710")}, [2]string{}, OtherIDOneEdit, true, true},
+		{"partner's numbers two typing errors apart", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-007412")}, [2]string{}, OtherIDDifferent, false, false},
+		{"a-nummers get no edit keys", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "1234567809")}, [2]string{}, OtherIDOneEdit, false, false},
+		{"same a-nummer", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "12345 67890")}, [2]string{}, OtherIDEqual, false, false},
+		{"a-nummer mistyped", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "1234567809")}, [2]string{}, OtherIDOneEdit, false, false},
+		{"another a-nummer", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "9876543210")}, [2]string{}, OtherIDDifferent, false, false},
+		{"same number, same issuer", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "vt-bzo", "c004711")}, [2]string{}, OtherIDEqual, false, true},
+		{"same number, another issuer", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "GEM-EHV", "C-004711")}, [2]string{}, LevelMissing, false, false},
 		{"no issuer: the delivering partner's", []canonical.Identifier{id(canonical.SchemeLocal, "", "77")},
-			[]canonical.Identifier{id(canonical.SchemeLocal, "", "77")}, [2]string{"GEM-EHV", "GEM-EHV"}, OtherIDEqual},
+			[]canonical.Identifier{id(canonical.SchemeLocal, "", "77")}, [2]string{"GEM-EHV", "GEM-EHV"}, OtherIDEqual, false, false},
 		{"no issuer, other partners", []canonical.Identifier{id(canonical.SchemeLocal, "", "77")},
-			[]canonical.Identifier{id(canonical.SchemeLocal, "", "77")}, [2]string{"GEM-EHV", "GEM-HLM"}, LevelMissing},
-		{"one of several agrees", []canonical.Identifier{a, vt}, []canonical.Identifier{id(canonical.SchemeANummer, "", "9876543210"), vt}, [2]string{}, OtherIDEqual},
-		{"invalid one left out", []canonical.Identifier{vt}, []canonical.Identifier{{Scheme: canonical.SchemeLocal, Issuer: "VT-BZO", Value: "C-004711", Invalid: true}}, [2]string{}, LevelMissing},
+			[]canonical.Identifier{id(canonical.SchemeLocal, "", "77")}, [2]string{"GEM-EHV", "GEM-HLM"}, LevelMissing, false, false},
+		{"one of several agrees", []canonical.Identifier{a, vt}, []canonical.Identifier{id(canonical.SchemeANummer, "", "9876543210"), vt}, [2]string{}, OtherIDEqual, false, true},
+		{"invalid one left out", []canonical.Identifier{vt}, []canonical.Identifier{{Scheme: canonical.SchemeLocal, Issuer: "VT-BZO", Value: "C-004711", Invalid: true}}, [2]string{}, LevelMissing, false, false},
 		{"bsn and skn are not other identifiers", []canonical.Identifier{{Scheme: canonical.SchemeSKN, Value: "12345678"}},
-			[]canonical.Identifier{{Scheme: canonical.SchemeSKN, Value: "12345678"}}, [2]string{}, LevelMissing},
+			[]canonical.Identifier{{Scheme: canonical.SchemeSKN, Value: "12345678"}}, [2]string{}, LevelMissing, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -314,9 +323,15 @@ func TestCompareOtherIDs(t *testing.T) {
 			pb := canonical.Person{Identifiers: tt.b, Provenance: canonical.Provenance{Partner: tt.partners[1]}}
 			wantLevel(t, pa, pb, AttrOtherID, tt.want)
 			a, b := Prepare(pa), Prepare(pb)
+			if got := Compare(&a, &b).IDNeighbours; got != tt.neighbours {
+				t.Errorf("IDNeighbours = %v, want %v", got, tt.neighbours)
+			}
 			ka, kb := Keys(&a), Keys(&b)
 			if got, want := shares(ka, kb, KeyOtherID), tt.want == OtherIDEqual; got != want {
 				t.Errorf("share an other-id key: %v, want %v", got, want)
+			}
+			if got := shares(ka, kb, KeyOtherIDEdit); got != tt.editKey {
+				t.Errorf("share an other-id-edit key: %v, want %v", got, tt.editKey)
 			}
 		})
 	}

@@ -493,9 +493,9 @@ type Outcome struct {
 //   - The same valid BSN on clearly different persons (birth dates that disagree beyond a typing error with a
 //     surname that disagrees or given names that agree at most loosely; or another gender with given names that
 //     disagree): Conflict.
-//   - Without a shared BSN or SKN, given names that disagree entirely, or complete birth dates that disagree
-//     beyond a typing error, make at most a PossibleMatch: twins and parents with their child's name look alike
-//     in everything else. So do birth dates that agree only nearly, unless the postcode or several given names
+//   - Without a shared identifier (an SKN, a partner's number; see sharedIdentifier), given names that disagree
+//     entirely, or complete birth dates that disagree beyond a typing error, make at most a PossibleMatch: twins
+//     and parents with their child's name look alike in everything else. So do birth dates that agree only nearly, unless the postcode or several given names
 //     agree as well or day and month are exchanged at an address not known to differ (a namesake born in the
 //     same year; a name too rare for a namesake to be expected excepted), and records of which one lacks given
 //     names, or whose first given names are two names that look alike, and the addresses differ.
@@ -522,7 +522,7 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 		}
 		return o
 	}
-	if o.Decision != Match || c[AttrSKN] == IDEqual {
+	if o.Decision != Match || sharedIdentifier(&cmp) {
 		return o
 	}
 	switch {
@@ -538,6 +538,24 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 		o.Decision, o.Rule = PossibleMatch, RuleGivenNamesAlike
 	}
 	return o
+}
+
+// sharedIdentifier reports whether two records share an identifier that tells relatives apart, so that the hard
+// rules for look-alikes do not apply: the SKN, or a partner's own number (or a-nummer) equal or one typing error
+// apart. A family's members have numbers of their own; a relative's number is the person's only by error, and one
+// typing error apart only by a chance of about one in a hundred thousand — except numbers one apart, which a
+// partner gives to the members of a family registered together (see Comparison.IDNeighbours): those do not count.
+// A BSN shared is handled before (never a look-alike rule; a conflict when the persons clearly differ).
+func sharedIdentifier(cmp *Comparison) bool {
+	switch cmp.Levels[AttrOtherID] {
+	case OtherIDEqual:
+		return true
+	case OtherIDOneEdit:
+		if !cmp.IDNeighbours {
+			return true
+		}
+	}
+	return cmp.Levels[AttrSKN] == IDEqual
 }
 
 // nearBirthUnconfirmed reports whether the birth dates agree only nearly and nothing that a namesake born in the
