@@ -3,6 +3,7 @@ package match
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
 )
@@ -188,6 +189,10 @@ const (
 	jwHigh = 0.92
 	jwLow  = 0.80
 )
+
+// jwSwapLoose is the similarity at which the looser of the two pairs of names exchanged between given name and
+// surname still counts (see swapped): Sophie and Sofie reach it, Maria and Mark do not.
+const jwSwapLoose = 0.85
 
 // Compare compares two persons attribute by attribute. The first is the record being resolved: its Frequencies
 // go into the comparison. It neither folds nor allocates, and of the second person it reads mostly the numbers
@@ -437,7 +442,9 @@ func indexSpace(s string) int {
 // swapped reports whether given name and surname were exchanged between a and b: one's first name is the
 // other's surname (or one of the names it may be registered under: a half of a combined name), and one's
 // surname is the other's first given name, or its last when the voorvoegsel went into the given names, or all of
-// them when the surname has several words ("Ait Ouali"), each at high similarity or one typing error apart.
+// them written together when the surname has several words ("Ait Ouali") or its voorvoegsel went into the given
+// names ("de haan" for "dehaan"). One of the two pairs agrees closely: equal, at high similarity or one typing
+// error apart; the other at least at jwSwapLoose, as a name typed in the wrong field and mistyped as well.
 func swapped(a, b *Features) bool {
 	return swappedFrom(a, b) || swappedFrom(b, a)
 }
@@ -448,11 +455,32 @@ func swappedFrom(a, b *Features) bool {
 		return false
 	}
 	// With an own surname, usedSurname is that surname: its hash, length and mask are the surname's.
-	return (a.h.first == b.h.used ||
+	firstClose := a.h.first == b.h.used ||
 		mayReach(a.FirstName, int(b.h.usedLen), a.h.firstMask, b.h.usedMask, jwHigh) && JaroWinkler(a.FirstName, b.Surname) >= jwHigh ||
 		oneEditLen(a.h.firstLen, b.h.usedLen) && oneEditApart(a.FirstName, b.Surname) ||
-		hasKey(b, uint32(a.h.first), a.FirstName)) &&
-		(similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) || equalWithoutSpaces(b.GivenNames, a.Surname))
+		hasKey(b, uint32(a.h.first), a.FirstName)
+	if !firstClose && !(mayReach(a.FirstName, int(b.h.usedLen), a.h.firstMask, b.h.usedMask, jwSwapLoose) &&
+		JaroWinkler(a.FirstName, b.Surname) >= jwSwapLoose) {
+		return false
+	}
+	var buf [64]byte
+	joined := withoutSpaces(buf[:0], b.GivenNames)
+	if similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
+		len(joined) > 0 && similar(a.Surname, unsafe.String(&joined[0], len(joined))) {
+		return true
+	}
+	return firstClose && (JaroWinkler(a.Surname, b.FirstName) >= jwSwapLoose ||
+		JaroWinkler(a.Surname, lastWord(b.GivenNames)) >= jwSwapLoose)
+}
+
+// withoutSpaces appends the bytes of s but its spaces to dst.
+func withoutSpaces(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' {
+			dst = append(dst, s[i])
+		}
+	}
+	return dst
 }
 
 // equalWithoutSpaces reports whether the space-separated keys of s, written together, are key.
@@ -730,3 +758,7 @@ func compareGender(a, b byte) Level {
 	}
 	return GenderDifferent
 }
+
+
+
+

@@ -99,9 +99,12 @@ func refSwappedFrom(a, b *Features) bool {
 	if a.FirstName == "" || a.Surname == "" || b.FirstName == "" || b.Surname == "" {
 		return false
 	}
-	return (similar(a.FirstName, b.Surname) || contains(b.SurnameKeys, a.FirstName)) &&
-		(similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
-			strings.ReplaceAll(b.GivenNames, " ", "") == a.Surname)
+	firstClose := similar(a.FirstName, b.Surname) || contains(b.SurnameKeys, a.FirstName)
+	surnameClose := similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
+		similar(a.Surname, strings.ReplaceAll(b.GivenNames, " ", ""))
+	firstLoose := JaroWinkler(a.FirstName, b.Surname) >= jwSwapLoose
+	surnameLoose := JaroWinkler(a.Surname, b.FirstName) >= jwSwapLoose || JaroWinkler(a.Surname, lastWord(b.GivenNames)) >= jwSwapLoose
+	return firstClose && (surnameClose || surnameLoose) || surnameClose && firstLoose
 }
 
 func refBirth(a, b *Features) Level {

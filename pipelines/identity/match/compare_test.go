@@ -92,6 +92,12 @@ func TestCompareSwapped(t *testing.T) {
 			canonical.Name{GivenNames: "Shanti Maria", Surname: "Post-Mulder"}, true},
 		{"a first given name that is part of the other's surname only", canonical.Name{GivenNames: "Ait", Surname: "Kaya"},
 			canonical.Name{GivenNames: "Mehmet Ahmed", Surname: "Ait Ouali"}, false},
+		{"exchanged, and both names mistyped", canonical.Name{GivenNames: "Jansen", Surname: "Sofie"},
+			canonical.Name{GivenNames: "Sophie", Surname: "Janssen"}, true},
+		{"exchanged, a surname with voorvoegsel written together and mistyped", canonical.Name{GivenNames: "Cornelia", Surname: "Devhaan"},
+			canonical.Name{GivenNames: "de Haan", Surname: "Cornelia"}, true},
+		{"one name exchanged, the other only loosely alike", canonical.Name{GivenNames: "Jansen", Surname: "Maria"},
+			canonical.Name{GivenNames: "Mark", Surname: "Jansen"}, false},
 		{"different persons", canonical.Name{GivenNames: "Jan", Surname: "Bos"}, canonical.Name{GivenNames: "Kees", Surname: "Vos"}, false},
 	}
 	for _, tt := range tests {
