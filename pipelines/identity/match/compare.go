@@ -696,7 +696,9 @@ func compareAddress(a, b *Features) Level {
 }
 
 // sameStreet reports whether a and b name one street in one place: their street keys are equal or one typing
-// error apart, and so are their places, or one place is unknown.
+// error apart, and their places equal, one typing error apart or at high similarity (a place name mistyped twice,
+// "Groniengem"), or one place is unknown. Streets are held to one typing error: Beukenlaan and Berkenlaan are
+// two streets of one town.
 func sameStreet(a, b *Features) bool {
 	if a.h.street == 0 || b.h.street == 0 {
 		return false
@@ -705,7 +707,8 @@ func sameStreet(a, b *Features) bool {
 		return false
 	}
 	return a.h.city == 0 || b.h.city == 0 || a.h.city == b.h.city ||
-		oneEditLen(clampLen(a.City), clampLen(b.City)) && oneEditApart(a.City, b.City)
+		oneEditLen(clampLen(a.City), clampLen(b.City)) && oneEditApart(a.City, b.City) ||
+		JaroWinkler(a.City, b.City) >= jwHigh
 }
 
 // compareOtherIDs compares the other identifiers of a and b kind by kind and returns the best agreement of a kind

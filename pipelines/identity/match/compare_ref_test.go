@@ -166,7 +166,7 @@ func refAddress(a, b *Features) Level {
 		if a.Street == "" || b.Street == "" || a.Street != b.Street && !oneEditApart(a.Street, b.Street) {
 			return false
 		}
-		return a.City == "" || b.City == "" || a.City == b.City || oneEditApart(a.City, b.City)
+		return a.City == "" || b.City == "" || a.City == b.City || oneEditApart(a.City, b.City) || JaroWinkler(a.City, b.City) >= jwHigh
 	}
 	if a.Postcode != "" && b.Postcode != "" {
 		switch {
