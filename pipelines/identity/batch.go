@@ -227,10 +227,11 @@ type entry struct {
 
 // scoredPair is a comparison kept from scoring, in 16 bytes: there are tens of millions at a million records.
 type scoredPair struct {
-	score    float64
-	other    int32
-	decision match.Decision
-	rule     uint8 // index in backfill.ruleNames
+	score      float64
+	other      int32
+	decision   match.Decision
+	rule       uint8 // index in backfill.ruleNames
+	identified bool
 }
 
 type recordPlan struct {
@@ -511,7 +512,8 @@ func (b *backfill) score() int64 {
 					for _, i := range cands {
 						out := b.r.model.Decide(match.Compare(fj, b.feats.at(i))) // j is the record being resolved
 						if out.Decision != match.NoMatch {
-							b.scored[j] = append(b.scored[j], scoredPair{score: out.Score, other: i, decision: out.Decision, rule: b.ruleIndex(out.Rule)})
+							b.scored[j] = append(b.scored[j], scoredPair{score: out.Score, other: i, decision: out.Decision, rule: b.ruleIndex(out.Rule),
+								identified: out.Identified})
 						}
 					}
 					slices.SortFunc(b.skipped[j], func(x, y SkippedBlock) int { return cmpString(x.Kind, y.Kind) })
@@ -552,7 +554,7 @@ func (b *backfill) ruleIndex(rule match.Rule) uint8 {
 
 // outcome returns the outcome of a kept comparison.
 func (b *backfill) outcome(sp scoredPair) match.Outcome {
-	return match.Outcome{Decision: sp.decision, Score: sp.score, Rule: b.ruleNames[sp.rule]}
+	return match.Outcome{Decision: sp.decision, Score: sp.score, Rule: b.ruleNames[sp.rule], Identified: sp.identified}
 }
 
 // readManual reads the manual decisions between records of the backfill.

@@ -80,11 +80,12 @@ type plan struct {
 // Per candidate: a manual unlink excludes it, a manual link makes it a match; a Conflict with any of its records
 // is a conflict; otherwise its best comparison decides, and a match with a person holding another valid BSN than
 // the record, or holding complete birth dates none of which is within a typing error of the record's (unless it
-// holds the record's BSN), is a possible match: a record that matched one record of a person may still belong to
+// holds the record's BSN or the best comparison shares another identifier, match.Outcome.Identified), is a
+// possible match: a record that matched one record of a person may still belong to
 // another person than the rest of them, as a son's record whose namesake father's person took in a record without
 // birth date. The matching candidates are then taken in order (manual links first, then by score, then oldest
 // first) as long as they hold no two different valid BSNs between them, no birth dates that all disagree between
-// them (again unless the candidate holds the record's BSN), and no manual unlink keeps them apart (a manual link
+// them (again unless the candidate holds the record's BSN or shares an identifier with it), and no manual unlink keeps them apart (a manual link
 // overrides the BSN and birth-date rules, never a manual unlink); the others go to review as possible matches.
 // Every conflict goes to review, and the best of the possible matches; when the record links, only a possible
 // match that a rule made one (see ruled).
@@ -137,7 +138,7 @@ func decide(own uint64, birth int32, cands []candidate, comps []comparison, unli
 			case own != 0 && holdsOther(c.bsns, own):
 				status[i] = match.PossibleMatch
 				setRule(i, ruleBSNInPerson)
-			case birth != 0 && !holdsBSN(&c, own) && datesDisagree([]int32{birth}, c.births):
+			case birth != 0 && !holdsBSN(&c, own) && !comps[best[i]].out.Identified && datesDisagree([]int32{birth}, c.births):
 				status[i] = match.PossibleMatch
 				setRule(i, ruleBirthInPerson)
 			}
@@ -182,7 +183,8 @@ func decide(own uint64, birth int32, cands []candidate, comps []comparison, unli
 				break
 			}
 		}
-		if ok && !cands[i].forced && !holdsBSN(&cands[i], own) && datesDisagree(births, cands[i].births) {
+		if ok && !cands[i].forced && !holdsBSN(&cands[i], own) && !comps[best[i]].out.Identified &&
+			datesDisagree(births, cands[i].births) {
 			ok = false
 			setRule(i, ruleNoMergeBirth)
 		}

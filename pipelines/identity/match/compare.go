@@ -761,7 +761,3 @@ func compareGender(a, b byte) Level {
 	}
 	return GenderDifferent
 }
-
-
-
-

@@ -484,6 +484,10 @@ type Outcome struct {
 	Decision Decision
 	Score    float64
 	Rule     Rule
+	// Identified is set when the records share an identifier that tells relatives apart: a valid BSN, the SKN, or
+	// a partner's own number (see sharedIdentifier). Whoever weighs the comparison against other records of a
+	// person (a birth date of another record there) may take it as the person's.
+	Identified bool
 }
 
 // Decide scores a comparison and decides it: the thresholds, then the hard rules of DESIGN.md §6.
@@ -505,7 +509,8 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 	score := m.Score(cmp)
 	c := &cmp.Levels
 	th := m.thresholds.at(cmp.IndexRecords)
-	o := Outcome{Decision: Decide(score, th), Score: score}
+	o := Outcome{Decision: Decide(score, th), Score: score,
+		Identified: c[AttrBSN] == IDEqual || sharedIdentifier(&cmp)}
 	switch c[AttrBSN] {
 	case IDDifferent:
 		if o.Decision == Match || o.Decision == PossibleMatch {

@@ -213,6 +213,35 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+func TestDecideIdentified(t *testing.T) {
+	m, err := NewModel(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse}
+	with := func(a Attribute, l Level) Comparison { c := Comparison{Levels: names}; c.Levels[a] = l; return c }
+	neighbours := with(AttrOtherID, OtherIDOneEdit)
+	neighbours.IDNeighbours = true
+	tests := []struct {
+		name string
+		c    Comparison
+		want bool
+	}{
+		{"one BSN", with(AttrBSN, IDEqual), true},
+		{"one SKN", with(AttrSKN, IDEqual), true},
+		{"one partner's number", with(AttrOtherID, OtherIDEqual), true},
+		{"a partner's number mistyped", with(AttrOtherID, OtherIDOneEdit), true},
+		{"partner's numbers one apart", neighbours, false},
+		{"other BSNs", with(AttrBSN, IDDifferent), false},
+		{"names alone", Comparison{Levels: names}, false},
+	}
+	for _, tt := range tests {
+		if got := m.Decide(tt.c).Identified; got != tt.want {
+			t.Errorf("%s: Identified = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestDecideThresholds(t *testing.T) {
 	th := Thresholds{Match: 20, Possible: 10}
 	for _, tt := range []struct {

@@ -318,10 +318,18 @@ func febrlPerson(r febrlRecord) canonical.Person {
 	return p
 }
 
-// Febrl draws a FEBRL-style set: o.Originals records, and o.Duplicates modified copies of them, the number of
-// copies of one original drawn by a Zipf law up to o.MaxDuplicates or one each. With one duplicate per original
-// the set is a linkage set (originals on side 0, duplicates on side 1); otherwise a dedup set, shuffled.
-func Febrl(seed uint64, o FebrlOptions) *Set {
+// febrlSet is a FEBRL-style set as text records, with the original each record is of, its number among that
+// original's duplicates (-1 for the original) and its side.
+type febrlSet struct {
+	records []febrlRecord
+	entity  []int
+	dup     []int
+	side    []int
+	linkage bool
+}
+
+// drawFebrl draws the records of a FEBRL-style set (see Febrl).
+func drawFebrl(seed uint64, o FebrlOptions) *febrlSet {
 	g := NewGenerator(seed)
 	orig := make([]febrlRecord, o.Originals)
 	for i := range orig {
@@ -343,26 +351,65 @@ func Febrl(seed uint64, o FebrlOptions) *Set {
 			copies[i], left = k, left-k
 		}
 	}
-	s := &Set{Linkage: o.MaxDuplicates == 1}
-	source := "febrl"
-	for i, r := range orig {
-		s.add(febrlPerson(r), i, 0, source)
+	s := &febrlSet{linkage: o.MaxDuplicates == 1}
+	add := func(r febrlRecord, entity, dup, side int) {
+		s.records = append(s.records, r)
+		s.entity = append(s.entity, entity)
+		s.dup = append(s.dup, dup)
+		s.side = append(s.side, side)
 	}
 	for i, r := range orig {
-		for range copies[i] {
-			s.add(febrlPerson(g.febrlDuplicate(r, o)), i, 1, source)
+		add(r, i, -1, 0)
+	}
+	for i, r := range orig {
+		for k := range copies[i] {
+			add(g.febrlDuplicate(r, o), i, k, 1)
 		}
 	}
-	if !s.Linkage {
-		for i := range s.Side {
-			s.Side[i] = 0
+	if !s.linkage {
+		for i := range s.side {
+			s.side[i] = 0
 		}
-		g.Rand().Shuffle(len(s.Records), func(i, j int) {
-			s.Records[i], s.Records[j] = s.Records[j], s.Records[i]
-			s.Entity[i], s.Entity[j] = s.Entity[j], s.Entity[i]
+		g.Rand().Shuffle(len(s.records), func(i, j int) {
+			s.records[i], s.records[j] = s.records[j], s.records[i]
+			s.entity[i], s.entity[j] = s.entity[j], s.entity[i]
+			s.dup[i], s.dup[j] = s.dup[j], s.dup[i]
 		})
 	}
 	return s
+}
+
+// Febrl draws a FEBRL-style set: o.Originals records, and o.Duplicates modified copies of them, the number of
+// copies of one original drawn by a Zipf law up to o.MaxDuplicates or one each. With one duplicate per original
+// the set is a linkage set (originals on side 0, duplicates on side 1); otherwise a dedup set, shuffled. The
+// records are the canonical persons a partner's mapping makes of the text records (see FebrlCSV).
+func Febrl(seed uint64, o FebrlOptions) *Set {
+	fs := drawFebrl(seed, o)
+	s := &Set{Linkage: fs.linkage}
+	for i, r := range fs.records {
+		s.add(febrlPerson(r), fs.entity[i], fs.side[i], "febrl")
+	}
+	return s
+}
+
+// FebrlHeader is the header of FebrlCSV's files, FEBRL's own.
+var FebrlHeader = []string{"rec_id", "given_name", "surname", "street_number", "address_1", "address_2", "suburb",
+	"postcode", "state", "date_of_birth", "soc_sec_id"}
+
+// FebrlCSV returns the records Febrl draws with the same seed and options as the rows of FEBRL's files, in the same
+// order: a record id ("rec-12-org", "rec-12-dup-0") and the ten fields as text, before any mapping. In a linkage
+// set the first o.Originals rows are the first file's, the others the second's. Entity is the true person of each
+// row.
+func FebrlCSV(seed uint64, o FebrlOptions) (rows [][]string, entity []int) {
+	fs := drawFebrl(seed, o)
+	for i, r := range fs.records {
+		id := fmt.Sprintf("rec-%d-org", fs.entity[i])
+		if fs.dup[i] >= 0 {
+			id = fmt.Sprintf("rec-%d-dup-%d", fs.entity[i], fs.dup[i])
+		}
+		rows = append(rows, append([]string{id}, r[:]...))
+	}
+	return rows, fs.entity
 }
 
 // zipfCount draws 1..n with chances proportional to 1/k, as dsgen's Zipf distribution of duplicates.
