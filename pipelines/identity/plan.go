@@ -81,12 +81,13 @@ type plan struct {
 // is a conflict; otherwise its best comparison decides, and a match with a person holding another valid BSN than
 // the record, or holding complete birth dates none of which is within a typing error of the record's (unless it
 // holds the record's BSN or the best comparison shares another identifier, match.Outcome.Identified), is a
-// possible match: a record that matched one record of a person may still belong to
-// another person than the rest of them, as a son's record whose namesake father's person took in a record without
-// birth date. The matching candidates are then taken in order (manual links first, then by score, then oldest
-// first) as long as they hold no two different valid BSNs between them, no birth dates that all disagree between
-// them (again unless the candidate holds the record's BSN or shares an identifier with it), and no manual unlink keeps them apart (a manual link
-// overrides the BSN and birth-date rules, never a manual unlink); the others go to review as possible matches.
+// possible match: a record that matched one record of a person may still belong to another person than the rest
+// of them, as a son's record whose namesake father's person took in a record without birth date. The matching
+// candidates are then taken in order (manual links first, then by score, then oldest first) as long as they hold
+// no two different valid BSNs between them, no birth dates that all disagree between them (again unless the
+// candidate holds the record's BSN or shares an identifier with it), and no manual unlink keeps them apart (a
+// manual link overrides the BSN and birth-date rules, never a manual unlink); the others go to review as possible
+// matches.
 // Every conflict goes to review, and the best of the possible matches; when the record links, only a possible
 // match that a rule made one (see ruled).
 func decide(own uint64, birth int32, cands []candidate, comps []comparison, unlinked func(i, j int) bool) plan {

@@ -499,10 +499,11 @@ type Outcome struct {
 //     disagree): Conflict.
 //   - Without a shared identifier (an SKN, a partner's number; see sharedIdentifier), given names that disagree
 //     entirely, or complete birth dates that disagree beyond a typing error, make at most a PossibleMatch: twins
-//     and parents with their child's name look alike in everything else. So do birth dates that agree only nearly, unless the postcode or several given names
-//     agree as well or day and month are exchanged at an address not known to differ (a namesake born in the
-//     same year; a name too rare for a namesake to be expected excepted), and records of which one lacks given
-//     names, or whose first given names are two names that look alike, and the addresses differ.
+//     and parents with their child's name look alike in everything else. So do birth dates that agree only
+//     nearly, unless the postcode or several given names agree as well or day and month are exchanged at an
+//     address not known to differ (a namesake born in the same year; a name too rare for a namesake to be
+//     expected excepted), and records of which one lacks given names, or whose first given names are two names
+//     that look alike, and the addresses differ.
 //
 // A BSN that fails the elfproef never reaches the comparison (see Prepare).
 func (m *Model) Decide(cmp Comparison) Outcome {
