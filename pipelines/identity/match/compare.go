@@ -459,18 +459,15 @@ func swappedFrom(a, b *Features) bool {
 		mayReach(a.FirstName, int(b.h.usedLen), a.h.firstMask, b.h.usedMask, jwHigh) && JaroWinkler(a.FirstName, b.Surname) >= jwHigh ||
 		oneEditLen(a.h.firstLen, b.h.usedLen) && oneEditApart(a.FirstName, b.Surname) ||
 		hasKey(b, uint32(a.h.first), a.FirstName)
-	if !firstClose && !(mayReach(a.FirstName, int(b.h.usedLen), a.h.firstMask, b.h.usedMask, jwSwapLoose) &&
-		JaroWinkler(a.FirstName, b.Surname) >= jwSwapLoose) {
+	if !firstClose {
+		// Swapped with the first name loosely alike is seen from b: its first name close to a's surname.
 		return false
 	}
 	var buf [64]byte
 	joined := withoutSpaces(buf[:0], b.GivenNames)
-	if similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
-		len(joined) > 0 && similar(a.Surname, unsafe.String(&joined[0], len(joined))) {
-		return true
-	}
-	return firstClose && (JaroWinkler(a.Surname, b.FirstName) >= jwSwapLoose ||
-		JaroWinkler(a.Surname, lastWord(b.GivenNames)) >= jwSwapLoose)
+	return similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
+		len(joined) > 0 && similar(a.Surname, unsafe.String(&joined[0], len(joined))) ||
+		JaroWinkler(a.Surname, b.FirstName) >= jwSwapLoose || JaroWinkler(a.Surname, lastWord(b.GivenNames)) >= jwSwapLoose
 }
 
 // withoutSpaces appends the bytes of s but its spaces to dst.

@@ -102,9 +102,8 @@ func refSwappedFrom(a, b *Features) bool {
 	firstClose := similar(a.FirstName, b.Surname) || contains(b.SurnameKeys, a.FirstName)
 	surnameClose := similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
 		similar(a.Surname, strings.ReplaceAll(b.GivenNames, " ", ""))
-	firstLoose := JaroWinkler(a.FirstName, b.Surname) >= jwSwapLoose
 	surnameLoose := JaroWinkler(a.Surname, b.FirstName) >= jwSwapLoose || JaroWinkler(a.Surname, lastWord(b.GivenNames)) >= jwSwapLoose
-	return firstClose && (surnameClose || surnameLoose) || surnameClose && firstLoose
+	return firstClose && (surnameClose || surnameLoose)
 }
 
 func refBirth(a, b *Features) Level {
