@@ -20,17 +20,20 @@ import (
 // FebrlOptions are the parameters of a FEBRL-style set, named as dsgen names them.
 type FebrlOptions struct {
 	Originals, Duplicates int
-	// MaxDuplicates is the most duplicates of one original; the number of each is drawn by a Zipf law (FEBRL's
-	// "zipf" distribution) when Zipf is set, else exactly one per original.
+	// MaxDuplicates is the most duplicates of one original: the number of each is drawn by a Zipf law (dsgen's
+	// "zipf" distribution) until Duplicates are drawn; with MaxDuplicates 1, the first Duplicates originals have
+	// one each.
 	MaxDuplicates int
-	Zipf          bool
 	// MaxPerField and MaxPerRecord bound the modifications of a duplicate; each gets 1..MaxPerRecord.
 	MaxPerField, MaxPerRecord int
 }
 
-// FEBRL3 and FEBRL4 are the parameters of the public dedup and linkage sets of that name.
+// FEBRL3 and FEBRL4 have the sizes of the public dedup and linkage sets of those names (2,000 originals with
+// 3,000 duplicates, at most five of one, by a Zipf law; 5,000 originals with one duplicate each). The bounds on
+// modifications (two a field, five a record) and the chances of each kind of modification above are this
+// package's reading of dsgen's defaults, not taken from those sets, which the project does not hold.
 var (
-	FEBRL3 = FebrlOptions{Originals: 2000, Duplicates: 3000, MaxDuplicates: 5, Zipf: true, MaxPerField: 2, MaxPerRecord: 5}
+	FEBRL3 = FebrlOptions{Originals: 2000, Duplicates: 3000, MaxDuplicates: 5, MaxPerField: 2, MaxPerRecord: 5}
 	FEBRL4 = FebrlOptions{Originals: 5000, Duplicates: 5000, MaxDuplicates: 1, MaxPerField: 2, MaxPerRecord: 5}
 )
 
