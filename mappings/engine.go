@@ -45,6 +45,12 @@ func (m *Mapping) Map(rec adapters.Record, prov canonical.Provenance) (canonical
 	}
 	s := statePool.Get().(*mapState)
 	defer s.release()
+	if rec.Columns != nil {
+		if err := s.header.check(m, rec.Columns.Names); err != nil {
+			err.Position = rec.Position
+			return canonical.Record{}, err
+		}
+	}
 	s.m, s.pos = m, rec.Position
 	if prov.Source == "" {
 		prov.Source = m.source
@@ -93,6 +99,8 @@ type mapState struct {
 	root scope
 	errs Errors
 	cols columns
+	// header is the check of the last header met (see headerCheck).
+	header headerCheck
 	// rooms hold the elements of the records' lists, allocated a few at a time.
 	rooms rooms
 	// dates and flags are room for the values of date and yes/no fields, taken one by one: a mapped record
@@ -524,4 +532,42 @@ func stepError(err error, field string) error {
 		return errorf(re.kind, "value of '%s' %s", field, re.msg)
 	}
 	return errorf(ErrInvalidValue, "value of '%s': %v", field, err)
+}
+
+// headerCheck remembers, for the last mapping and header it checked, the first column the mapping reads that the
+// header lacks; the rows of an input share their header's names (the same slice), so each input is checked once.
+type headerCheck struct {
+	m       *Mapping
+	names   *string // the header's names, by their first element
+	n       int
+	missing int // index in m.columns of the first column missing, or -1
+}
+
+// check returns an error when m reads a column that names, the column names of a record that came as columns,
+// lack. The error names the column, the rule that reads it and the columns the input has.
+func (h *headerCheck) check(m *Mapping, names []string) *Error {
+	if h.m != m || h.n != len(names) || h.names != unsafe.SliceData(names) {
+		h.m, h.names, h.n, h.missing = m, unsafe.SliceData(names), len(names), -1
+		for i, c := range m.columns {
+			if !slices.Contains(names, c) {
+				h.missing = i
+				break
+			}
+		}
+	}
+	if h.missing < 0 {
+		return nil
+	}
+	col := m.columns[h.missing]
+	return &Error{File: m.file, Line: m.columnLines[h.missing], Rule: "from", Field: col,
+		Err: errorf(ErrUnknownColumn, "column %q is not in the input, whose columns are %s", col, strings.Join(quoted(names), ", "))}
+}
+
+// quoted returns each name in double quotes.
+func quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strconv.Quote(n)
+	}
+	return out
 }

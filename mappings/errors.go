@@ -18,6 +18,9 @@ var (
 	// ErrInvalidValue means a value cannot become the target's type: not an integer, a date, a boolean or one of
 	// the target's allowed values.
 	ErrInvalidValue = errors.New("invalid value")
+	// ErrUnknownColumn means the mapping reads a column that the input's header (or the adapter's layout) does
+	// not name: every row of such an input fails, rather than mapping to records without the column's data.
+	ErrUnknownColumn = errors.New("column not in the input")
 )
 
 // ruleError is a cause with its own wording that still matches its sentinel with errors.Is.

@@ -30,6 +30,7 @@ type Mapping struct {
 	localID     *rule
 	lists       []*block // persons, cases and partners of the record
 	columns     []string // the names the mapping reads as one step from the record, by srcPath.col
+	columnLines []int    // per column: the line of the first rule or condition that reads it
 	flat        bool     // the mapping reads nothing but columns: a record of columns needs no tree
 }
 
@@ -200,11 +201,13 @@ type compiler struct {
 	lookups map[string]*lookup
 	columns map[string]int // the number of each name read as one step, from 1
 	names   []string       // those names by number
+	lines   []int          // per name: the line of the first rule or condition that reads it
 	deep    bool           // a path reads more than a column, or a block repeats
 }
 
-// source compiles a source path that a rule or condition reads, numbering a path of one step by its name.
-func (c *compiler) source(s string) (srcPath, error) {
+// source compiles a source path that a rule or condition at line reads, numbering a path of one step by its
+// name.
+func (c *compiler) source(s string, line int) (srcPath, error) {
 	p, err := compileSource(s)
 	if err != nil || p.position {
 		return p, err
@@ -216,6 +219,7 @@ func (c *compiler) source(s string) (srcPath, error) {
 	name := p.steps[0].name
 	if c.columns[name] == 0 {
 		c.names = append(c.names, name)
+		c.lines = append(c.lines, line)
 		c.columns[name] = len(c.names)
 	}
 	p.col = c.columns[name]
@@ -268,7 +272,7 @@ func parse(file string, data []byte, readFile func(string) ([]byte, error)) (*Ma
 	if len(c.errs) > 0 {
 		return nil, joinSorted(c.errs)
 	}
-	m.columns, m.flat = c.names, !c.deep
+	m.columns, m.columnLines, m.flat = c.names, c.lines, !c.deep
 	return m, nil
 }
 
@@ -477,7 +481,7 @@ func (c *compiler) compileRule(rs *ruleSpec, t reflect.Type, targetPath, name st
 		r.separator = *rs.separator
 	}
 	for _, f := range rs.from {
-		p, err := c.source(f)
+		p, err := c.source(f, rs.line)
 		if err != nil {
 			c.fail(rs.line, rs.col, "from: %v", err)
 			continue
@@ -677,7 +681,7 @@ func checkLayout(layout string) error {
 func (c *compiler) compileConds(specs []*condSpec) []*cond {
 	var out []*cond
 	for _, cs := range specs {
-		p, err := c.source(cs.field)
+		p, err := c.source(cs.field, cs.line)
 		if err != nil {
 			if cs.field != "" {
 				c.fail(cs.line, cs.col, "when: %v", err)

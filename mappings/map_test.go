@@ -3,6 +3,7 @@ package mappings
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -269,6 +270,34 @@ cases:
 	_, err = m.Map(adapters.Record{Position: adapters.Position{Index: 2}}, canonical.Provenance{})
 	if !errors.Is(err, ErrNoTree) {
 		t.Errorf("Map without a tree: err = %v, want ErrNoTree", err)
+	}
+}
+
+// TestMapUnknownColumn maps rows whose header lacks a column the mapping reads: every row fails naming the
+// column, the rule and the input's columns, rather than mapping to a record without the column's data.
+func TestMapUnknownColumn(t *testing.T) {
+	m := mustParse(t, head+`localId: id
+persons:
+  - id: id
+    fields:
+      - {target: name.givenNames, from: voornaam}
+      - {target: name.surname, from: achternaam}
+`)
+	good := []string{"id", "voornaam", "achternaam"}
+	bad := []string{"id", "voornam", "achternaam"}
+	for i, names := range [][]string{good, bad, bad, good} {
+		row := &adapters.Columns{Name: "row", Line: i + 2, Names: names, Values: []string{"1", "Jan", "Jansen"}}
+		rec, err := m.Map(adapters.Record{Columns: row, Position: adapters.Position{Index: i + 1, Line: i + 2}}, canonical.Provenance{})
+		if names[1] == "voornaam" {
+			if err != nil || len(rec.Persons) != 1 || rec.Persons[0].Name.GivenNames != "Jan" {
+				t.Errorf("row %d: %v, %+v", i+1, err, rec.Persons)
+			}
+			continue
+		}
+		want := fmt.Sprintf(`test.yaml:8: rule from: column "voornaam" is not in the input, whose columns are "id", "voornam", "achternaam" (record %d, line %d)`, i+1, i+2)
+		if !errors.Is(err, ErrUnknownColumn) || err.Error() != want {
+			t.Errorf("row %d: err = %v, want %s", i+1, err, want)
+		}
 	}
 }
 

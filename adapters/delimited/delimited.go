@@ -91,7 +91,8 @@ func spec() adapters.Spec {
 		Description: "Rows are read with encoding/csv: quoted fields may hold delimiters and line breaks, a bare " +
 			"quote is an error (no lazy quotes), and every row must have as many fields as the header. Each row " +
 			"is a record whose tree has one child per column, named by the header (or `columns`), in order; " +
-			"values are kept exactly as received.\n\n" +
+			"space around a header's names is left out (files written with \", \" between fields), values are " +
+			"kept exactly as received.\n\n" +
 			"Rejected rows, each with its line: a wrong number of fields, a quoting error, invalid UTF-8 (when " +
 			"reading UTF-8), a row over `max_record_size`. The read fails for an empty input without a header, an " +
 			"unterminated quote at the end (truncated input), or a row so large that no row boundary can be " +

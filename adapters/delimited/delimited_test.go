@@ -81,6 +81,7 @@ func TestRows(t *testing.T) {
 		{"multiline", delimited.Config{}, "a;b\n1;\"regel 1\nregel 2\"\n", "b", []string{"regel 1\nregel 2"}},
 		{"empty-lines", delimited.Config{}, "a;b\n\n1;2\n\r\n3;4\n", "b", []string{"2", "4"}},
 		{"no-final-newline", delimited.Config{}, "a;b\n1;2", "b", []string{"2"}},
+		{"space around the header's names", delimited.Config{}, "a, b \n1, x\n", "b", []string{" x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/ketenpoort/ketenpoort/adapters"
@@ -276,7 +277,12 @@ func (r *reader) header(line int, fields []string) error {
 		}
 		r.names = r.a.cfg.Columns
 	} else {
-		r.names = append([]string(nil), fields...)
+		// Space around a column name is layout, not name: FEBRL and many exports separate fields by a comma and
+		// a space.
+		r.names = make([]string, len(fields))
+		for i, f := range fields {
+			r.names[i] = strings.TrimSpace(f)
+		}
 	}
 	return nil
 }

@@ -75,11 +75,13 @@ func TestIngestFebrlStyleSets(t *testing.T) {
 			if tt.opts.MaxDuplicates == 1 {
 				parts = [][][]string{rows[:tt.opts.Originals], rows[tt.opts.Originals:]}
 			}
+			// Written as FEBRL writes its files: fields separated by a comma and a space, header included.
 			for i, part := range parts {
 				var b strings.Builder
-				w := csv.NewWriter(&b)
-				_ = w.Write(matchtest.FebrlHeader)
-				_ = w.WriteAll(part)
+				for _, r := range append([][]string{matchtest.FebrlHeader}, part...) {
+					b.WriteString(strings.Join(r, ", "))
+					b.WriteByte('\n')
+				}
 				if err := os.WriteFile(filepath.Join(data, fmt.Sprintf("dataset%d.csv", i)), []byte(b.String()), 0o600); err != nil {
 					t.Fatal(err)
 				}
