@@ -45,24 +45,7 @@ const abroadRows = `regel;klantnr;voornaam;achternaam;geboortedatum;straat;huisn
 // date at one street, number and place link (the street stands in for the postcode), so do two rows with one
 // client number (an identifier other than the BSN), and a namesake born elsewhere and in another year does not.
 func TestIngestPartnerAbroad(t *testing.T) {
-	dir := t.TempDir()
-	maps, data := filepath.Join(dir, "mappings"), filepath.Join(dir, "caw-kempen")
-	for _, d := range []string{maps, data} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(maps, "caw-kempen.yaml"), []byte(abroadMapping), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(data, "export.csv"), []byte(abroadRows), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(dir, "ketenpoort.yml")
-	conf := fmt.Sprintf("database:\n  url: %s\nmappings: %s\nlog:\n  level: warn\n", pgtest.TestDB(t), maps)
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg, dir := partnerSetup(t, "caw-kempen", abroadMapping, map[string]string{"export.csv": abroadRows})
 	out, export := ingest(t, cfg, dir)
 	rows, err := csv.NewReader(strings.NewReader(export)).ReadAll()
 	if err != nil || len(rows) != 6 {
@@ -82,4 +65,32 @@ func TestIngestPartnerAbroad(t *testing.T) {
 	if same("1", "5") {
 		t.Error("rows 1 and 5 (namesakes born in other years at other addresses): one person")
 	}
+}
+
+// partnerSetup writes a partner's mapping file (as NAME.yaml in a mappings folder), its files (in a folder NAME of
+// the returned dir, for ingest to take as that source's) and a configuration on a fresh test database, and
+// returns the configuration's path and dir.
+func partnerSetup(t *testing.T, name, mapping string, files map[string]string) (cfg, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	maps, data := filepath.Join(dir, "mappings"), filepath.Join(dir, name)
+	for _, d := range []string{maps, data} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(maps, name+".yaml"), []byte(mapping), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for file, content := range files {
+		if err := os.WriteFile(filepath.Join(data, file), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg = filepath.Join(dir, "ketenpoort.yml")
+	conf := fmt.Sprintf("database:\n  url: %s\nmappings: %s\nlog:\n  level: warn\n", pgtest.TestDB(t), maps)
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, dir
 }
