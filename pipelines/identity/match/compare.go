@@ -191,7 +191,8 @@ const (
 )
 
 // jwSwapLoose is the similarity at which the looser of the two pairs of names exchanged between given name and
-// surname still counts (see swapped): Sophie and Sofie reach it, Maria and Mark do not.
+// surname still counts, for names of about one length (see swapped, looselyAlike): Sophie and Sofie reach it,
+// Maria and Mark do not.
 const jwSwapLoose = 0.85
 
 // Compare compares two persons attribute by attribute. The first is the record being resolved: its Frequencies
@@ -444,7 +445,7 @@ func indexSpace(s string) int {
 // surname is the other's first given name, or its last when the voorvoegsel went into the given names, or all of
 // them written together when the surname has several words ("Ait Ouali") or its voorvoegsel went into the given
 // names ("de haan" for "dehaan"). One of the two pairs agrees closely: equal, at high similarity or one typing
-// error apart; the other at least at jwSwapLoose, as a name typed in the wrong field and mistyped as well.
+// error apart; the other at least loosely (looselyAlike), as a name typed in the wrong field and mistyped as well.
 func swapped(a, b *Features) bool {
 	return swappedFrom(a, b) || swappedFrom(b, a)
 }
@@ -467,7 +468,14 @@ func swappedFrom(a, b *Features) bool {
 	joined := withoutSpaces(buf[:0], b.GivenNames)
 	return similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
 		len(joined) > 0 && similar(a.Surname, unsafe.String(&joined[0], len(joined))) ||
-		JaroWinkler(a.Surname, b.FirstName) >= jwSwapLoose || JaroWinkler(a.Surname, lastWord(b.GivenNames)) >= jwSwapLoose
+		looselyAlike(a.Surname, b.FirstName) || looselyAlike(a.Surname, lastWord(b.GivenNames))
+}
+
+// looselyAlike reports whether two keys of about one length (at most one letter apart) reach jwSwapLoose: a
+// name mistyped, not a shorter name that begins the longer one (Jan and Janssen).
+func looselyAlike(x, y string) bool {
+	d := len(x) - len(y)
+	return d >= -1 && d <= 1 && JaroWinkler(x, y) >= jwSwapLoose
 }
 
 // withoutSpaces appends the bytes of s but its spaces to dst.

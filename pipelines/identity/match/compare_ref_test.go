@@ -102,7 +102,10 @@ func refSwappedFrom(a, b *Features) bool {
 	firstClose := similar(a.FirstName, b.Surname) || contains(b.SurnameKeys, a.FirstName)
 	surnameClose := similar(a.Surname, b.FirstName) || similar(a.Surname, lastWord(b.GivenNames)) ||
 		similar(a.Surname, strings.ReplaceAll(b.GivenNames, " ", ""))
-	surnameLoose := JaroWinkler(a.Surname, b.FirstName) >= jwSwapLoose || JaroWinkler(a.Surname, lastWord(b.GivenNames)) >= jwSwapLoose
+	loose := func(x, y string) bool {
+		return len(x)-len(y) <= 1 && len(y)-len(x) <= 1 && JaroWinkler(x, y) >= jwSwapLoose
+	}
+	surnameLoose := loose(a.Surname, b.FirstName) || loose(a.Surname, lastWord(b.GivenNames))
 	return firstClose && (surnameClose || surnameLoose)
 }
 

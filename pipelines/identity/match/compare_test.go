@@ -98,6 +98,8 @@ func TestCompareSwapped(t *testing.T) {
 			canonical.Name{GivenNames: "de Haan", Surname: "Cornelia"}, true},
 		{"one name exchanged, the other only loosely alike", canonical.Name{GivenNames: "Jansen", Surname: "Maria"},
 			canonical.Name{GivenNames: "Mark", Surname: "Jansen"}, false},
+		{"a short name beginning the other's surname", canonical.Name{GivenNames: "Jan", Surname: "Peters"},
+			canonical.Name{GivenNames: "Petrus", Surname: "Janssen"}, false},
 		{"different persons", canonical.Name{GivenNames: "Jan", Surname: "Bos"}, canonical.Name{GivenNames: "Kees", Surname: "Vos"}, false},
 	}
 	for _, tt := range tests {
