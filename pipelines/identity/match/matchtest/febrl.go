@@ -2,6 +2,7 @@ package matchtest
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -10,9 +11,11 @@ import (
 
 // This file draws sets the way FEBRL's data set generator (dsgen) draws its public benchmark sets: flat records
 // of ten text fields (given name, surname, street number, two address lines, place, postcode, state, birth date
-// as YYYYMMDD, and a seven-digit personal number), duplicates that each get a few modifications spread over the
-// fields by a fixed selection probability, each modification a typing error, a misspelling, a value replaced,
-// words split or joined or the field emptied, and given name and surname sometimes exchanged. The values are
+// as YYYYMMDD, and a seven-digit personal number), originals with some fields empty, and duplicates that each
+// get a fixed number of modifications spread over the fields by dsgen's selection chances, each modification a
+// typing error about the middle of a value (keyboard neighbours mostly), a misspelling heard alike, a value
+// replaced, words split, joined or exchanged, or the field emptied or filled, and pairs of fields exchanged
+// (given name and surname among them), all with the chances of dsgen's field dictionaries. The values are
 // Dutch-looking and drawn from larger name spaces than the register-like Generator; there are no relatives. The
 // records reach the person index as a partner's mapping would make them: the personal number a partner's own
 // number, the address a street address without a Dutch postcode, a birth date that is no date left out.
@@ -24,14 +27,15 @@ type FebrlOptions struct {
 	// "zipf" distribution) until Duplicates are drawn; with MaxDuplicates 1, the first Duplicates originals have
 	// one each.
 	MaxDuplicates int
-	// MaxPerField and MaxPerRecord bound the modifications of a duplicate; each gets 1..MaxPerRecord.
+	// MaxPerRecord is the number of modifications of each duplicate (some change nothing: a misspelling of a value
+	// with none, a new value for a field that has one), at most MaxPerField of them to one field.
 	MaxPerField, MaxPerRecord int
 }
 
 // FEBRL3 and FEBRL4 have the sizes of the public dedup and linkage sets of those names (2,000 originals with
-// 3,000 duplicates, at most five of one, by a Zipf law; 5,000 originals with one duplicate each). The bounds on
-// modifications (two a field, five a record) and the chances of each kind of modification above are this
-// package's reading of dsgen's defaults, not taken from those sets, which the project does not hold.
+// 3,000 duplicates, at most five of one, by a Zipf law; 5,000 originals with one duplicate each). The chances of
+// each modification follow dsgen's default field dictionaries; the numbers of modifications (two a field, five a
+// record) are a choice, not taken from those sets, which the project does not hold.
 var (
 	FEBRL3 = FebrlOptions{Originals: 2000, Duplicates: 3000, MaxDuplicates: 5, MaxPerField: 2, MaxPerRecord: 5}
 	FEBRL4 = FebrlOptions{Originals: 5000, Duplicates: 5000, MaxDuplicates: 1, MaxPerField: 2, MaxPerRecord: 5}
@@ -52,8 +56,9 @@ const (
 	numFebrlFields
 )
 
-// febrlSelect is the chance that a modification falls on each field (dsgen's select_prob).
-var febrlSelect = [numFebrlFields]float64{0.10, 0.15, 0.10, 0.10, 0.10, 0.10, 0.10, 0.05, 0.10, 0.10}
+// febrlSelect is the chance that a modification falls on each field (dsgen's select_prob, which also gives age and
+// a phone number 0.05 each; the benchmark sets hold neither).
+var febrlSelect = [numFebrlFields]float64{0.10, 0.15, 0.10, 0.10, 0.10, 0.10, 0.05, 0.05, 0.10, 0.05}
 
 // Modification kinds.
 const (
@@ -62,31 +67,36 @@ const (
 	modSub
 	modTrans
 	modMisspell
-	modNewValue
+	modSwapValue // another value of the field
 	modWordSwap
 	modSpaceIns
 	modSpaceDel
 	modMissing
+	modNewValue // a value where there was none
 	numMods
 )
 
-// febrlMods are the chances of each kind of modification per field (dsgen's ins_prob, del_prob, sub_prob,
-// trans_prob, misspell_prob, val_swap_prob with new_val_prob, wrd_swap_prob, spc_ins_prob, spc_del_prob, miss_prob).
+// febrlMods are the chances of each kind of modification per field, as dsgen's field dictionaries give them
+// (misspell_prob, ins_prob, del_prob, sub_prob, trans_prob, val_swap_prob, wrd_swap_prob, spc_ins_prob,
+// spc_del_prob, miss_prob, new_val_prob). A modification that does not apply (a misspelling of a value the
+// misspellings do not hold, words exchanged in a value of one word, a new value for a value that is not empty)
+// changes nothing but counts, as in dsgen.
 var febrlMods = [numFebrlFields][numMods]float64{
-	fGiven:        {0.05, 0.15, 0.35, 0.05, 0.30, 0.04, 0.02, 0.01, 0.01, 0.02},
-	fSurname:      {0.10, 0.10, 0.35, 0.04, 0.30, 0.04, 0.02, 0.01, 0.02, 0.02},
-	fStreetNumber: {0.10, 0.15, 0.60, 0.05, 0, 0.07, 0.01, 0, 0, 0.02},
-	fAddress1:     {0.10, 0.15, 0.55, 0.05, 0, 0.03, 0.03, 0.02, 0.03, 0.04},
-	fAddress2:     {0.10, 0.15, 0.55, 0.05, 0, 0.03, 0.03, 0.02, 0.03, 0.04},
-	fSuburb:       {0.10, 0.15, 0.25, 0.04, 0.30, 0.07, 0.02, 0.02, 0.01, 0.04},
-	fPostcode:     {0, 0, 0.35, 0.60, 0, 0.04, 0, 0, 0, 0.01},
-	fState:        {0.05, 0.10, 0.55, 0.02, 0, 0.25, 0, 0, 0, 0.03},
-	fBirth:        {0, 0, 0.50, 0.30, 0, 0.14, 0, 0, 0, 0.06},
-	fSSID:         {0, 0, 0.50, 0.40, 0, 0.08, 0, 0, 0, 0.02},
+	fGiven:        {modMisspell: 0.30, modIns: 0.05, modDel: 0.15, modSub: 0.35, modTrans: 0.05, modSwapValue: 0.02, modWordSwap: 0.02, modSpaceIns: 0.01, modSpaceDel: 0.01, modMissing: 0.02, modNewValue: 0.02},
+	fSurname:      {modMisspell: 0.30, modIns: 0.10, modDel: 0.10, modSub: 0.35, modTrans: 0.04, modSwapValue: 0.02, modWordSwap: 0.02, modSpaceIns: 0.01, modSpaceDel: 0.02, modMissing: 0.02, modNewValue: 0.02},
+	fStreetNumber: {modIns: 0.10, modDel: 0.15, modSub: 0.60, modTrans: 0.05, modSwapValue: 0.05, modWordSwap: 0.01, modMissing: 0.02, modNewValue: 0.02},
+	fAddress1:     {modIns: 0.10, modDel: 0.15, modSub: 0.55, modTrans: 0.05, modSwapValue: 0.02, modWordSwap: 0.03, modSpaceIns: 0.02, modSpaceDel: 0.03, modMissing: 0.04, modNewValue: 0.01},
+	fAddress2:     {modIns: 0.04, modDel: 0.04, modSub: 0.10, modTrans: 0.02, modSwapValue: 0.03, modWordSwap: 0.04, modSpaceIns: 0.02, modSpaceDel: 0.01, modMissing: 0.60, modNewValue: 0.10},
+	fSuburb:       {modMisspell: 0.40, modIns: 0.10, modDel: 0.15, modSub: 0.22, modTrans: 0.04, modSwapValue: 0.01, modWordSwap: 0.02, modSpaceIns: 0.02, modSpaceDel: 0.02, modMissing: 0.01, modNewValue: 0.01},
+	fPostcode:     {modSub: 0.35, modTrans: 0.60, modSwapValue: 0.03, modMissing: 0.01, modNewValue: 0.01},
+	fState:        {modIns: 0.10, modDel: 0.10, modSub: 0.55, modTrans: 0.02, modSwapValue: 0.03, modMissing: 0.10, modNewValue: 0.10},
+	fBirth:        {modSub: 0.50, modTrans: 0.30, modSwapValue: 0.05, modMissing: 0.10, modNewValue: 0.05},
+	fSSID:         {modSub: 0.50, modTrans: 0.40, modSwapValue: 0.10},
 }
 
-// febrlOriginalMissing is the chance that an original leaves a field empty.
-var febrlOriginalMissing = [numFebrlFields]float64{0.02, 0.01, 0.02, 0.01, 0.6, 0.01, 0.01, 0.02, 0.02, 0}
+// febrlOriginalMissing is the chance that an original leaves a field empty: dsgen draws originals with each field
+// missing at its miss_prob.
+var febrlOriginalMissing = [numFebrlFields]float64{0.02, 0.02, 0.02, 0.04, 0.6, 0.01, 0.01, 0.10, 0.10, 0}
 
 // febrlFieldSwaps are pairs of fields a duplicate has exchanged, with their chances.
 var febrlFieldSwaps = []struct {
@@ -151,23 +161,39 @@ func (g *Generator) febrlOriginal() febrlRecord {
 	return r
 }
 
-// febrlDuplicate returns a modified copy of r.
+// febrlDuplicate returns a modified copy of r as dsgen makes one: with two modifications or more allowed, pairs of
+// fields exchanged (two modifications each), then fields picked by their selection chances, each modified one to
+// MaxPerField times, until the record has MaxPerRecord modifications.
 func (g *Generator) febrlDuplicate(r febrlRecord, o FebrlOptions) febrlRecord {
 	d := r
-	for _, s := range febrlFieldSwaps {
-		if g.Chance(s.p) {
-			d[s.a], d[s.b] = d[s.b], d[s.a]
+	var count [numFebrlFields]int
+	n := 0
+	if o.MaxPerRecord > 1 {
+		for _, i := range g.r.Perm(len(febrlFieldSwaps)) {
+			s := febrlFieldSwaps[i]
+			if g.Chance(s.p) && n <= o.MaxPerRecord-2 && d[s.a] != "" && d[s.b] != "" {
+				d[s.a], d[s.b] = d[s.b], d[s.a]
+				n += 2
+				count[s.a]++
+				count[s.b]++
+			}
 		}
 	}
-	var count [numFebrlFields]int
-	n := 1 + g.r.IntN(o.MaxPerRecord)
-	for range n {
+	for n < o.MaxPerRecord {
 		f := g.febrlField(&count, o.MaxPerField)
 		if f < 0 {
 			break
 		}
-		count[f]++
-		d[f] = g.febrlModify(f, d[f])
+		k := 1
+		if o.MaxPerField > 1 {
+			k = 1 + g.r.IntN(o.MaxPerField)
+		}
+		k = min(k, o.MaxPerRecord-n, o.MaxPerField-count[f])
+		for range k {
+			d[f] = g.febrlModify(f, d[f])
+		}
+		count[f] += k
+		n += k
 	}
 	return d
 }
@@ -198,7 +224,7 @@ func (g *Generator) febrlField(count *[numFebrlFields]int, max int) int {
 
 func (g *Generator) febrlModify(f int, v string) string {
 	x := g.r.Float64()
-	mod := numMods - 1
+	mod := -1
 	for m, p := range febrlMods[f] {
 		if x -= p; x < 0 {
 			mod = m
@@ -206,53 +232,80 @@ func (g *Generator) febrlModify(f int, v string) string {
 		}
 	}
 	digits := f == fStreetNumber || f == fPostcode || f == fBirth || f == fSSID
-	if v == "" && mod != modNewValue {
+	if v == "" {
+		if mod == modNewValue {
+			o := g.febrlOriginal()
+			for o[f] == "" {
+				o = g.febrlOriginal()
+			}
+			return o[f]
+		}
 		return v
 	}
 	r := []rune(v)
-	pos := g.r.IntN(max(len(r), 1))
 	switch mod {
 	case modIns:
+		pos := g.errorPosition(len(r), 1)
 		return string(r[:pos]) + string(g.febrlChar(digits, 0)) + string(r[pos:])
 	case modDel:
 		if len(r) < 2 {
 			return v
 		}
+		pos := g.errorPosition(len(r), 0)
 		return string(r[:pos]) + string(r[pos+1:])
 	case modSub:
+		pos := g.errorPosition(len(r), 0)
 		r[pos] = g.febrlChar(digits, r[pos])
 		return string(r)
 	case modTrans:
 		if len(r) < 2 {
 			return v
 		}
-		pos = min(pos, len(r)-2)
+		pos := g.errorPosition(len(r), -1)
 		r[pos], r[pos+1] = r[pos+1], r[pos]
 		return string(r)
 	case modMisspell:
 		return g.misspell(v)
-	case modNewValue:
-		o := g.febrlOriginal()
-		for o[f] == "" || o[f] == v {
-			o = g.febrlOriginal()
-		}
-		return o[f]
+	case modSwapValue:
+		return g.febrlOriginalField(f)
 	case modWordSwap:
 		w := strings.Fields(v)
 		if len(w) < 2 {
 			return v
 		}
-		w[0], w[1] = w[1], w[0]
+		i := g.r.IntN(len(w) - 1)
+		w[i], w[i+1] = w[i+1], w[i]
 		return strings.Join(w, " ")
 	case modSpaceIns:
-		if pos == 0 {
+		if len(r) < 2 {
 			return v
 		}
+		pos := max(1, g.errorPosition(len(r), -1))
 		return string(r[:pos]) + " " + string(r[pos:])
 	case modSpaceDel:
 		return strings.Replace(v, " ", "", 1)
+	case modMissing:
+		return ""
 	}
-	return ""
+	return v
+}
+
+// febrlOriginalField returns a value of field f drawn as for an original, never empty.
+func (g *Generator) febrlOriginalField(f int) string {
+	for {
+		if o := g.febrlOriginal(); o[f] != "" {
+			return o[f]
+		}
+	}
+}
+
+// errorPosition returns where a typing error falls in a value of n characters, as dsgen draws it: about the
+// middle (a Gauss law one character past half the length, deviation one), seldom at the first letter; offset
+// moves the last position allowed (1 for an insertion after the last character, -1 for a transposition).
+func (g *Generator) errorPosition(n, offset int) int {
+	mid := float64((n+offset)/2 + 1)
+	pos := max(0, int(math.Round(g.r.NormFloat64()+mid)))
+	return min(pos, n-1+offset)
 }
 
 // qwerty holds the letters near each letter on a keyboard, which a typing error puts in its place.
@@ -289,7 +342,8 @@ var misspellings = [][2]string{
 	{"y", "i"}, {"i", "ie"}, {"sch", "s"}, {"w", "v"},
 }
 
-// misspell replaces one spelling in v by one heard alike; a typing error when none applies.
+// misspell replaces one spelling in v by one heard alike; v as it is when none applies, as dsgen leaves a value
+// its misspellings dictionary does not hold.
 func (g *Generator) misspell(v string) string {
 	start := g.r.IntN(len(misspellings))
 	for i := range misspellings {
@@ -299,7 +353,7 @@ func (g *Generator) misspell(v string) string {
 			return v[:j] + m[1] + v[j+len(m[0]):]
 		}
 	}
-	return g.typo(v)
+	return v
 }
 
 // febrlPerson makes the canonical person a partner's mapping would make of r: the personal number as the

