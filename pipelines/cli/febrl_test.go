@@ -3,6 +3,8 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,6 +33,18 @@ persons:
       - {target: "addresses[0].postcode", from: postcode}
       - {target: "addresses[0].city", from: suburb}
 `
+
+// TestReadmeHoldsTheFebrlMapping keeps the mapping the README gives for measuring on FEBRL's files the one this
+// test measures with.
+func TestReadmeHoldsTheFebrlMapping(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```yaml\n"+febrlMapping+"```") {
+		t.Error("README.md does not hold febrlMapping as a yaml block: copy it from pipelines/cli/febrl_test.go")
+	}
+}
 
 // TestIngestFebrlStyleSets ingests sets drawn as FEBRL draws its public benchmark sets (matchtest.FebrlCSV) through
 // the whole pipeline, mapping file included, and measures the persons it makes against the truth: every row

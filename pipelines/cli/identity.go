@@ -74,7 +74,8 @@ func parseRef(s string) (identity.RecordRef, error) {
 type ingestInput struct{ source, path string }
 
 // ingestInputs expands the paths: with --source every file (recursively) is of that source; without, a folder's
-// subfolders are named after their source, as `ketenpoort generate` writes them.
+// subfolders are named after their source, as `ketenpoort generate` writes them, or the folder is itself named
+// after one. A folder in which no file of a known source is found is an error, not an empty ingest.
 func ingestInputs(srcFlag string, paths []string, known map[string]bool) ([]ingestInput, error) {
 	var out []ingestInput
 	for _, p := range paths {
@@ -89,6 +90,8 @@ func ingestInputs(srcFlag string, paths []string, known map[string]bool) ([]inge
 			out = append(out, ingestInput{srcFlag, p})
 			continue
 		}
+		before := len(out)
+		own := filepath.Base(filepath.Clean(p))
 		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
@@ -96,17 +99,30 @@ func ingestInputs(srcFlag string, paths []string, known map[string]bool) ([]inge
 			src := srcFlag
 			if src == "" {
 				rel, _ := filepath.Rel(p, path)
-				first, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
-				if !known[first] {
+				first, _, sub := strings.Cut(filepath.ToSlash(rel), "/")
+				switch {
+				case sub && known[first]:
+					src = first
+				case !sub && known[own]:
+					src = own // the folder of one source itself
+				default:
 					return nil // truth.csv, manifest.json, folders of unknown sources
 				}
-				src = first
 			}
 			out = append(out, ingestInput{src, path})
 			return nil
 		})
 		if err != nil {
 			return nil, err
+		}
+		if len(out) == before {
+			names := make([]string, 0, len(known))
+			for n := range known {
+				names = append(names, n)
+			}
+			slices.Sort(names)
+			return nil, usageError("%s: no file of a known source in it; name its --source, or give a folder named after "+
+				"its source or with a subfolder per source (known: %s)", p, strings.Join(names, ", "))
 		}
 	}
 	return out, nil

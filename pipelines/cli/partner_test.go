@@ -94,3 +94,45 @@ func partnerSetup(t *testing.T, name, mapping string, files map[string]string) (
 	}
 	return cfg, dir
 }
+
+func TestIngestInputs(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"gen/gcos/a.xml", "gen/zsm/b.xml", "gen/truth.csv", "gen/other/c.txt", "gcos/d.xml", "empty/x.txt"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	known := map[string]bool{"gcos": true, "zsm": true}
+	show := func(in []ingestInput) string {
+		var out []string
+		for _, i := range in {
+			rel, _ := filepath.Rel(dir, i.path)
+			out = append(out, i.source+":"+filepath.ToSlash(rel))
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tt := range []struct {
+		src, path, want string
+	}{
+		{"", "gen", "gcos:gen/gcos/a.xml zsm:gen/zsm/b.xml"},
+		{"", "gcos", "gcos:gcos/d.xml"},
+		{"zsm", "gcos", "zsm:gcos/d.xml"},
+		{"", "empty", "error"},
+	} {
+		in, err := ingestInputs(tt.src, []string{filepath.Join(dir, tt.path)}, known)
+		got := show(in)
+		if err != nil {
+			got = "error"
+			if !strings.Contains(err.Error(), "known: gcos, zsm") {
+				t.Errorf("%s: error %v does not name the known sources", tt.path, err)
+			}
+		}
+		if got != tt.want {
+			t.Errorf("ingestInputs(%q, %s) = %s, want %s", tt.src, tt.path, got, tt.want)
+		}
+	}
+}
