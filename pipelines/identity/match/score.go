@@ -482,12 +482,13 @@ func (m *Model) Probability(score float64) float64 {
 // Outcome is a decision with the score it was made on and the hard rule that overrode the thresholds, if any.
 type Outcome struct {
 	Decision Decision
-	Score    float64
-	Rule     Rule
-	// Identified is set when the records share an identifier that tells relatives apart: a valid BSN, the SKN, or
-	// a partner's own number (see sharedIdentifier). Whoever weighs the comparison against other records of a
-	// person (a birth date of another record there) may take it as the person's.
+	// Identified is set on a Match whose records share an identifier that tells relatives apart: a valid BSN, the
+	// SKN, or a partner's own number (see sharedIdentifier). Whoever weighs the match against other records of a
+	// person (a birth date of another record there) may take it as the person's. (Next to Decision, it keeps
+	// Outcome at 32 bytes.)
 	Identified bool
+	Score      float64
+	Rule       Rule
 }
 
 // Decide scores a comparison and decides it: the thresholds, then the hard rules of DESIGN.md §6.
@@ -510,8 +511,7 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 	score := m.Score(cmp)
 	c := &cmp.Levels
 	th := m.thresholds.at(cmp.IndexRecords)
-	o := Outcome{Decision: Decide(score, th), Score: score,
-		Identified: c[AttrBSN] == IDEqual || sharedIdentifier(&cmp)}
+	o := Outcome{Decision: Decide(score, th), Score: score}
 	switch c[AttrBSN] {
 	case IDDifferent:
 		if o.Decision == Match || o.Decision == PossibleMatch {
@@ -526,9 +526,14 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 		if clearlyDifferent(*c) {
 			o.Decision, o.Rule = Conflict, RuleSameBSNDifferentPerson
 		}
+		o.Identified = o.Decision == Match
 		return o
 	}
-	if o.Decision != Match || sharedIdentifier(&cmp) {
+	if o.Decision != Match {
+		return o
+	}
+	if sharedIdentifier(&cmp) {
+		o.Identified = true
 		return o
 	}
 	switch {

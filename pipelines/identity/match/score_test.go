@@ -218,7 +218,7 @@ func TestDecideIdentified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse}
+	names := lv{AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse, AttrAddress: AddressExact}
 	with := func(a Attribute, l Level) Comparison { c := Comparison{Levels: names}; c.Levels[a] = l; return c }
 	neighbours := with(AttrOtherID, OtherIDOneEdit)
 	neighbours.IDNeighbours = true
