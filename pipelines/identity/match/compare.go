@@ -1,7 +1,6 @@
 package match
 
 import (
-	"strconv"
 	"strings"
 	"unsafe"
 
@@ -174,7 +173,7 @@ type Comparison struct {
 	// of the first record: the counts of the two names make fewer than namesakesExpected other records bear both
 	// (Frequencies.Namesakes). It does not change the score; a hard rule reads it.
 	RareNames bool
-	// IDNeighbours is set when the other identifiers are at the one-edit level only through numbers one apart
+	// IDNeighbours is set when the other identifiers are at the one-edit level only through numbers a few apart
 	// (see compareOtherIDs). It does not change the score; the hard rules read it.
 	IDNeighbours bool
 }
@@ -718,8 +717,8 @@ func sameStreet(a, b *Features) bool {
 
 // compareOtherIDs compares the other identifiers of a and b kind by kind and returns the best agreement of a kind
 // both hold; missing when they hold none of one kind. Of numbers one typing error apart it also says whether every
-// such pair is one of neighbours, numbers one apart, as a partner issues them one after the other (to the members
-// of a family registered together) as often as a typing error makes them.
+// such pair is one of neighbours, numbers a few apart (see numbersClose), as a partner issues them one after the
+// other (to the members of a family registered together) as often as a typing error makes them.
 func compareOtherIDs(a, b *Features) (level Level, neighbours bool) {
 	best := LevelMissing
 	neighbours = true
@@ -736,7 +735,7 @@ func compareOtherIDs(a, b *Features) (level Level, neighbours bool) {
 				return OtherIDEqual, false
 			case oneEditLen(clampLen(vx), clampLen(vy)) && oneEditApart(vx, vy):
 				l = OtherIDOneEdit
-				neighbours = neighbours && numbersOneApart(vx, vy)
+				neighbours = neighbours && numbersClose(vx, vy)
 			}
 			if best == LevelMissing || l < best {
 				best = l
@@ -746,14 +745,29 @@ func compareOtherIDs(a, b *Features) (level Level, neighbours bool) {
 	return best, best == OtherIDOneEdit && neighbours
 }
 
-// numbersOneApart reports whether x and y are numbers of one length whose difference is one.
-func numbersOneApart(x, y string) bool {
-	if len(x) != len(y) || len(x) > 18 {
+// numbersClose reports whether x and y, of one length, differ only in their last two characters, both digits in
+// each, by less than ten: numbers a partner issues a few apart ("C-004711" and "C-004713"), as to the members of
+// a family registered together.
+func numbersClose(x, y string) bool {
+	if len(x) != len(y) {
 		return false
 	}
-	nx, errx := strconv.ParseUint(x, 10, 64)
-	ny, erry := strconv.ParseUint(y, 10, 64)
-	return errx == nil && erry == nil && (nx == ny+1 || ny == nx+1)
+	i := 0
+	for i < len(x) && x[i] == y[i] {
+		i++
+	}
+	if i == len(x) || len(x)-i > 2 {
+		return false
+	}
+	i = max(i, len(x)-2)
+	nx, ny := 0, 0
+	for ; i < len(x); i++ {
+		if x[i] < '0' || x[i] > '9' || y[i] < '0' || y[i] > '9' {
+			return false
+		}
+		nx, ny = nx*10+int(x[i]-'0'), ny*10+int(y[i]-'0')
+	}
+	return nx-ny < 10 && ny-nx < 10
 }
 
 // compareGender compares genders; unknown is missing.

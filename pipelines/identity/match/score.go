@@ -554,7 +554,7 @@ func (m *Model) Decide(cmp Comparison) Outcome {
 // sharedIdentifier reports whether two records share an identifier that tells relatives apart, so that the hard
 // rules for look-alikes do not apply: the SKN, or a partner's own number (or a-nummer) equal or one typing error
 // apart. A family's members have numbers of their own; a relative's number is the person's only by error, and one
-// typing error apart only by a chance of about one in a hundred thousand — except numbers one apart, which a
+// typing error apart only by a chance of about one in a hundred thousand — except numbers a few apart, which a
 // partner gives to the members of a family registered together (see Comparison.IDNeighbours): those do not count.
 // A BSN shared is handled before (never a look-alike rule; a conflict when the persons clearly differ).
 func sharedIdentifier(cmp *Comparison) bool {
