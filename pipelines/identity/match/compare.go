@@ -487,21 +487,6 @@ func withoutSpaces(dst []byte, s string) []byte {
 	return dst
 }
 
-// equalWithoutSpaces reports whether the space-separated keys of s, written together, are key.
-func equalWithoutSpaces(s, key string) bool {
-	j := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == ' ' {
-			continue
-		}
-		if j >= len(key) || s[i] != key[j] {
-			return false
-		}
-		j++
-	}
-	return j == len(key)
-}
-
 // lastWord returns the last space-separated word of s.
 func lastWord(s string) string {
 	for i := len(s) - 1; i >= 0; i-- {
