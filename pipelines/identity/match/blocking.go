@@ -48,7 +48,7 @@ const (
 	// kept apart, so a Names block would give them nothing but comparisons.
 	KeyNamesUndated
 	// KeyOtherID is an identifier other than the BSN and the SKN: an a-nummer, or a partner's own number of a
-	// person under its issuer (see Features.OtherIDs).
+	// person under its issuer (see Features.OtherIDs) too short for KeyOtherIDEdit.
 	KeyOtherID
 	// KeyOtherIDEdit is a partner's own number, and that number with one character left out, one key for each
 	// character: records whose numbers are one typing error apart (a character changed, added, left out, or two
@@ -148,11 +148,12 @@ func AppendKeys(dst []Key, f *Features) []Key {
 		add(Key{KeySKN, both, newHash(KeySKN).str(f.SKN).sum()})
 	}
 	for _, id := range f.OtherIDs {
-		add(Key{KeyOtherID, both, newHash(KeyOtherID).str(id).sum()})
 		kind, v, _ := strings.Cut(id, "\x00")
 		if !strings.HasPrefix(kind, "local:") || len(v) < minEditIDLength {
+			add(Key{KeyOtherID, both, newHash(KeyOtherID).str(id).sum()})
 			continue
 		}
+		// The edit keys include the whole number, so equal numbers meet on them too: no KeyOtherID beside them.
 		edit := newHash(KeyOtherIDEdit).str(kind)
 		add(Key{KeyOtherIDEdit, both, edit.str(v).sum()})
 		for i := range len(v) {
