@@ -28,17 +28,20 @@ type FebrlOptions struct {
 	// one each.
 	MaxDuplicates int
 	// MaxPerRecord is the number of modifications of each duplicate (some change nothing: a misspelling of a value
-	// with none, a new value for a field that has one), at most MaxPerField of them to one field.
+	// with none, a new value for a field that has one), at most MaxPerField of them to one field. dsgen makes that
+	// many: it modifies a duplicate until the count is reached.
 	MaxPerField, MaxPerRecord int
 }
 
-// FEBRL3 and FEBRL4 have the sizes of the public dedup and linkage sets of those names (2,000 originals with
-// 3,000 duplicates, at most five of one, by a Zipf law; 5,000 originals with one duplicate each). The chances of
-// each modification follow dsgen's default field dictionaries; the numbers of modifications (two a field, five a
-// record) are a choice, not taken from those sets, which the project does not hold.
+// FEBRL3 and FEBRL4 have the parameters dsgen's README gives for the public dedup and linkage sets of those names
+// ("generate.py dataset3.csv 2000 3000 5 4 6 zipf": 2,000 originals with 3,000 duplicates, at most five of one by
+// a Zipf law, at most four modifications to a field and six to a record; "generate.py dataset4.csv 5000 5000 1 2
+// 4 uniform": one duplicate of each of 5,000 originals, at most two modifications to a field and four to a
+// record). The chances of each modification follow dsgen's default field dictionaries; the values are Dutch-looking,
+// not the Australian ones of the public sets, which the project does not hold.
 var (
-	FEBRL3 = FebrlOptions{Originals: 2000, Duplicates: 3000, MaxDuplicates: 5, MaxPerField: 2, MaxPerRecord: 5}
-	FEBRL4 = FebrlOptions{Originals: 5000, Duplicates: 5000, MaxDuplicates: 1, MaxPerField: 2, MaxPerRecord: 5}
+	FEBRL3 = FebrlOptions{Originals: 2000, Duplicates: 3000, MaxDuplicates: 5, MaxPerField: 4, MaxPerRecord: 6}
+	FEBRL4 = FebrlOptions{Originals: 5000, Duplicates: 5000, MaxDuplicates: 1, MaxPerField: 2, MaxPerRecord: 4}
 )
 
 // febrl fields.
