@@ -27,9 +27,9 @@ type FebrlOptions struct {
 	// "zipf" distribution) until Duplicates are drawn; with MaxDuplicates 1, the first Duplicates originals have
 	// one each.
 	MaxDuplicates int
-	// MaxPerRecord is the number of modifications of each duplicate (some change nothing: a misspelling of a value
-	// with none, a new value for a field that has one), at most MaxPerField of them to one field. dsgen makes that
-	// many: it modifies a duplicate until the count is reached.
+	// MaxPerRecord is the number of modifications of each duplicate, at most MaxPerField of them to one field
+	// (dsgen may go over by those of the last field it picks). dsgen makes that many: it modifies a duplicate until
+	// as many modifications changed it.
 	MaxPerField, MaxPerRecord int
 }
 
@@ -165,8 +165,9 @@ func (g *Generator) febrlOriginal() febrlRecord {
 }
 
 // febrlDuplicate returns a modified copy of r as dsgen makes one: with two modifications or more allowed, pairs of
-// fields exchanged (two modifications each), then fields picked by their selection chances, each modified one to
-// MaxPerField times, until the record has MaxPerRecord modifications.
+// fields exchanged (two modifications each), then fields picked by their selection chances among those modified
+// fewer than MaxPerField times, each modified one to MaxPerField times, until the record has MaxPerRecord
+// modifications that changed it.
 func (g *Generator) febrlDuplicate(r febrlRecord, o FebrlOptions) febrlRecord {
 	d := r
 	var count [numFebrlFields]int
@@ -182,7 +183,9 @@ func (g *Generator) febrlDuplicate(r febrlRecord, o FebrlOptions) febrlRecord {
 			}
 		}
 	}
-	for n < o.MaxPerRecord {
+	// A modification that changes nothing (a misspelling of a value with none, a new value for a field that has
+	// one) does not count, as in dsgen; tries bounds the loop for a record with nothing left to change.
+	for tries := 0; n < o.MaxPerRecord && tries < 100; tries++ {
 		f := g.febrlField(&count, o.MaxPerField)
 		if f < 0 {
 			break
@@ -191,12 +194,13 @@ func (g *Generator) febrlDuplicate(r febrlRecord, o FebrlOptions) febrlRecord {
 		if o.MaxPerField > 1 {
 			k = 1 + g.r.IntN(o.MaxPerField)
 		}
-		k = min(k, o.MaxPerRecord-n, o.MaxPerField-count[f])
-		for range k {
-			d[f] = g.febrlModify(f, d[f])
+		for range min(k, o.MaxPerRecord-n) {
+			if v := g.febrlModify(f, d[f]); v != d[f] {
+				d[f] = v
+				count[f]++
+				n++
+			}
 		}
-		count[f] += k
-		n += k
 	}
 	return d
 }
@@ -472,15 +476,16 @@ func FebrlCSV(seed uint64, o FebrlOptions) (rows [][]string, entity []int) {
 	return rows, fs.entity
 }
 
-// zipfCount draws 1..n with chances proportional to 1/k, as dsgen's Zipf distribution of duplicates.
+// zipfCount draws 1..n with chances proportional to 1/√k, as dsgen's Zipf distribution of duplicates (its
+// zipf_theta 0.5).
 func (g *Generator) zipfCount(n int) int {
 	total := 0.0
 	for k := 1; k <= n; k++ {
-		total += 1 / float64(k)
+		total += 1 / math.Sqrt(float64(k))
 	}
 	x := g.r.Float64() * total
 	for k := 1; k <= n; k++ {
-		if x -= 1 / float64(k); x < 0 {
+		if x -= 1 / math.Sqrt(float64(k)); x < 0 {
 			return k
 		}
 	}
