@@ -82,10 +82,12 @@ const (
 )
 
 // Other-identifier levels: an identifier of one kind equal, one typing error apart (one character changed, added or
-// dropped, two exchanged), or different.
+// dropped, two exchanged), two typing errors apart (a partner's own numbers of at least minTwoEditsLength
+// characters, not a few apart), or different.
 const (
 	OtherIDEqual Level = iota + 1
 	OtherIDOneEdit
+	OtherIDTwoEdits
 	OtherIDDifferent
 )
 
@@ -124,7 +126,7 @@ var levelNames = [NumAttributes][]string{
 	AttrSKN:       {"missing", "equal", "different"},
 	AttrAddress:   {"missing", "exact", "postcode", "else"},
 	AttrGender:    {"missing", "equal", "different"},
-	AttrOtherID:   {"missing", "equal", "one-edit", "different"},
+	AttrOtherID:   {"missing", "equal", "one-edit", "two-edits", "different"},
 }
 
 // maxLevels is the most levels an attribute has, missing included.
@@ -703,7 +705,10 @@ func sameStreet(a, b *Features) bool {
 // compareOtherIDs compares the other identifiers of a and b kind by kind and returns the best agreement of a kind
 // both hold; missing when they hold none of one kind. Of numbers one typing error apart it also says whether every
 // such pair is one of neighbours, numbers a few apart (see numbersClose), as a partner issues them one after the
-// other (to the members of a family registered together) as often as a typing error makes them.
+// other (to the members of a family registered together) as often as a typing error makes them. A partner's own
+// numbers two typing errors apart are two-edits when long enough for a random other number to be that close rarely,
+// and not a few apart in their last three digits (a family registered on one day); a-nummers, copied by machine
+// from the BRP, are not.
 func compareOtherIDs(a, b *Features) (level Level, neighbours bool) {
 	best := LevelMissing
 	neighbours = true
@@ -720,7 +725,10 @@ func compareOtherIDs(a, b *Features) (level Level, neighbours bool) {
 				return OtherIDEqual, false
 			case oneEditLen(clampLen(vx), clampLen(vy)) && oneEditApart(vx, vy):
 				l = OtherIDOneEdit
-				neighbours = neighbours && numbersClose(vx, vy)
+				neighbours = neighbours && numbersClose(vx, vy, 2, 10)
+			case strings.HasPrefix(kx, "local:") && min(len(vx), len(vy)) >= minTwoEditsLength && twoEditsApart(vx, vy) &&
+				!numbersClose(vx, vy, 3, 100):
+				l = OtherIDTwoEdits
 			}
 			if best == LevelMissing || l < best {
 				best = l
@@ -730,10 +738,33 @@ func compareOtherIDs(a, b *Features) (level Level, neighbours bool) {
 	return best, best == OtherIDOneEdit && neighbours
 }
 
-// numbersClose reports whether x and y, of one length, differ only in their last two characters, both digits in
-// each, by less than ten: numbers a partner issues a few apart ("C-004711" and "C-004713"), as to the members of
-// a family registered together.
-func numbersClose(x, y string) bool {
+// minTwoEditsLength is the length from which other identifiers two typing errors apart are at the two-edits level:
+// of two random numbers of seven digits, one pair in five thousand is that close; of six digits, one in seven
+// hundred.
+const minTwoEditsLength = 7
+
+// twoEditsApart reports whether a and b, not equal, are at most two typing errors apart (see oneEditApart). The
+// first bytes in which they differ take part in the first error.
+func twoEditsApart(a, b string) bool {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	a, b = a[i:], b[i:]
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	within := func(x, y string) bool { return x == y || oneEditApart(x, y) }
+	return len(a) > 0 && len(b) > 0 && within(a[1:], b[1:]) || // changed
+		len(a) > 0 && within(a[1:], b) || // dropped from a
+		len(b) > 0 && within(a, b[1:]) || // dropped from b
+		len(a) > 1 && len(b) > 1 && a[0] == b[1] && a[1] == b[0] && within(a[2:], b[2:]) // exchanged
+}
+
+// numbersClose reports whether x and y, of one length, differ only in their last tail characters, digits in each,
+// by less than gap: numbers a partner issues a few apart ("C-004711" and "C-004713"), as to the members of a
+// family registered together.
+func numbersClose(x, y string, tail, gap int) bool {
 	if len(x) != len(y) {
 		return false
 	}
@@ -741,10 +772,10 @@ func numbersClose(x, y string) bool {
 	for i < len(x) && x[i] == y[i] {
 		i++
 	}
-	if i == len(x) || len(x)-i > 2 {
+	if i == len(x) || len(x)-i > tail {
 		return false
 	}
-	i = max(i, len(x)-2)
+	i = max(i, len(x)-tail)
 	nx, ny := 0, 0
 	for ; i < len(x); i++ {
 		if x[i] < '0' || x[i] > '9' || y[i] < '0' || y[i] > '9' {
@@ -752,7 +783,7 @@ func numbersClose(x, y string) bool {
 		}
 		nx, ny = nx*10+int(x[i]-'0'), ny*10+int(y[i]-'0')
 	}
-	return nx-ny < 10 && ny-nx < 10
+	return nx-ny < gap && ny-nx < gap
 }
 
 // compareGender compares genders; unknown is missing.

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
@@ -312,7 +313,13 @@ func TestCompareOtherIDs(t *testing.T) {
 		{"partner's numbers three apart", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-004714")}, [2]string{}, OtherIDOneEdit, true, true},
 		{"partner's numbers, last two digits exchanged", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-004771")}, [2]string{}, OtherIDOneEdit, false, true},
 		{"partner's numbers, last digits exchanged, nine apart", []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-004712")}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-004721")}, [2]string{}, OtherIDOneEdit, true, true},
-		{"partner's numbers two typing errors apart", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-007412")}, [2]string{}, OtherIDDifferent, false, false},
+		{"partner's numbers two typing errors apart", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-007412")}, [2]string{}, OtherIDTwoEdits, false, false},
+		{"partner's numbers, two digits exchanged and one changed", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-040712")}, [2]string{}, OtherIDTwoEdits, false, false},
+		{"partner's numbers two typing errors apart, dropped and added", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-047111")}, [2]string{}, OtherIDTwoEdits, false, true},
+		{"partner's numbers a few apart in the last three digits", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-004783")}, [2]string{}, OtherIDDifferent, false, false},
+		{"partner's short numbers two typing errors apart", []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "304711")}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "307712")}, [2]string{}, OtherIDDifferent, false, false},
+		{"partner's numbers three typing errors apart", []canonical.Identifier{vt}, []canonical.Identifier{id(canonical.SchemeLocal, "VT-BZO", "C-907412")}, [2]string{}, OtherIDDifferent, false, false},
+		{"a-nummers two typing errors apart", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "1234667891")}, [2]string{}, OtherIDDifferent, false, false},
 		{"a-nummers get no edit keys", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "1234567809")}, [2]string{}, OtherIDOneEdit, false, false},
 		{"same a-nummer", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "12345 67890")}, [2]string{}, OtherIDEqual, false, false},
 		{"a-nummer mistyped", []canonical.Identifier{a}, []canonical.Identifier{id(canonical.SchemeANummer, "", "1234567809")}, [2]string{}, OtherIDOneEdit, false, false},
@@ -346,4 +353,48 @@ func TestCompareOtherIDs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTwoEditsApart checks twoEditsApart against the optimal string alignment distance (edits and exchanges of
+// adjacent characters) on short random digit strings, where every kind of pair is common.
+func TestTwoEditsApart(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	digits := func() string {
+		b := make([]byte, 3+r.IntN(5))
+		for i := range b {
+			b[i] = byte('0' + r.IntN(4))
+		}
+		return string(b)
+	}
+	for range 200000 {
+		a, b := digits(), digits()
+		if want := a != b && osaDistance(a, b) <= 2; twoEditsApart(a, b) != want {
+			t.Fatalf("twoEditsApart(%q, %q) = %v, want %v (distance %d)", a, b, !want, want, osaDistance(a, b))
+		}
+	}
+}
+
+// osaDistance is the optimal string alignment distance of a and b, computed in full.
+func osaDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }

@@ -128,7 +128,7 @@ func TestTrainKeepsAttributesMatchesSeldomHold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range []string{"equal", "one-edit", "different"} {
+	for _, l := range []string{"equal", "one-edit", "two-edits", "different"} {
 		if got, want := w.Levels["otherId"][l].M, start.Levels["otherId"][l].M; got != want {
 			t.Errorf("otherId %s: m = %v, want the start's %v", l, got, want)
 		}

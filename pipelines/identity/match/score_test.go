@@ -176,6 +176,10 @@ func TestDecide(t *testing.T) {
 			Match, RuleNone},
 		{"a partner's number mistyped, another birth date", Comparison{Levels: lv{AttrOtherID: OtherIDOneEdit, AttrSurname: SurnameExact, AttrGivenNames: GivenExact, AttrBirthDate: BirthElse, AttrAddress: AddressExact}},
 			Match, RuleNone},
+		{"a partner's number mistyped twice, names and address", Comparison{Levels: lv{AttrOtherID: OtherIDTwoEdits, AttrSurname: SurnameJW92, AttrGivenNames: GivenExact, AttrAddress: AddressExact}},
+			Match, RuleNone},
+		{"twins with partner's numbers two typing errors apart", Comparison{Levels: lv{AttrOtherID: OtherIDTwoEdits, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact, AttrAddress: AddressExact}},
+			PossibleMatch, RuleGivenNamesDiffer},
 		{"twins registered one after the other: numbers one apart", Comparison{Levels: lv{AttrOtherID: OtherIDOneEdit, AttrSurname: SurnameExact, AttrGivenNames: GivenElse, AttrBirthDate: BirthExact, AttrAddress: AddressExact}, IDNeighbours: true},
 			PossibleMatch, RuleGivenNamesDiffer},
 		{"no given names, another address", Comparison{Levels: lv{AttrSurname: SurnameExact, AttrBirthDate: BirthExact, AttrAddress: AddressElse, AttrGender: GenderEqual}},
@@ -232,6 +236,7 @@ func TestDecideIdentified(t *testing.T) {
 		{"one partner's number", with(AttrOtherID, OtherIDEqual), true},
 		{"a partner's number mistyped", with(AttrOtherID, OtherIDOneEdit), true},
 		{"partner's numbers one apart", neighbours, false},
+		{"a partner's number two typing errors apart", with(AttrOtherID, OtherIDTwoEdits), false},
 		{"other BSNs", with(AttrBSN, IDDifferent), false},
 		{"names alone", Comparison{Levels: names}, false},
 	}
