@@ -19,7 +19,7 @@ import (
 // match.Prepare and match.AppendKeys (keys and their roles). It changes whenever one of them gives other output for the same person
 // (TestSchemePinned fails until it does); an index written under another scheme is brought up to date by
 // Reindex before records are resolved against it.
-const Scheme = "6"
+const Scheme = "7"
 
 // SchemeStatus says whether the index is written under the current scheme.
 type SchemeStatus struct {

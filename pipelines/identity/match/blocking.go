@@ -210,7 +210,7 @@ func AppendKeys(dst []Key, f *Features) []Key {
 	}
 	switch {
 	case f.HouseNumber == 0 || f.Initials == "":
-	case f.Postcode != "":
+	case dutchPostcode(f.Postcode):
 		add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).str(f.Postcode).num(f.HouseNumber).
 			str(f.Initials[:1]).sum()})
 	case f.Street != "":

@@ -666,7 +666,7 @@ func compareAddress(a, b *Features) Level {
 				return AddressExact
 			}
 			return AddressPostcode
-		case a.h.house != 0 && a.h.house == b.h.house && sameStreet(a, b) &&
+		case a.h.house != 0 && a.h.house == b.h.house && sameStreet(a, b, false) &&
 			(a.h.city != 0 && b.h.city != 0 || oneEditApart(a.Postcode, b.Postcode)):
 			// Another postcode at one street and number in one place, or a postcode one typing error off: the
 			// postcode is mistyped. With a place unknown, a street of the same name elsewhere would look alike.
@@ -677,7 +677,7 @@ func compareAddress(a, b *Features) Level {
 	if a.h.street == 0 || b.h.street == 0 {
 		return LevelMissing
 	}
-	if !sameStreet(a, b) {
+	if !sameStreet(a, b, true) {
 		return AddressElse
 	}
 	if a.h.house != 0 && a.h.house == b.h.house {
@@ -689,15 +689,19 @@ func compareAddress(a, b *Features) Level {
 // sameStreet reports whether a and b name one street in one place: their street keys are equal or one typing
 // error apart, and their places equal, one typing error apart or at high similarity (a place name mistyped twice,
 // "Groniengem"), or one place is unknown. Streets are held to one typing error: Beukenlaan and Berkenlaan are
-// two streets of one town.
-func sameStreet(a, b *Features) bool {
+// two streets of one town. With area, for addresses without Dutch postcodes on both sides, a postcode of one
+// area on both sides (see Features.Postcode) stands for the place, and with the same house number there, street
+// keys at high similarity are one street mistyped twice ("Kloostdtslaan 143" and "Kloosterslaan 143").
+func sameStreet(a, b *Features, area bool) bool {
 	if a.h.street == 0 || b.h.street == 0 {
 		return false
 	}
-	if a.h.street != b.h.street && !(oneEditLen(clampLen(a.Street), clampLen(b.Street)) && oneEditApart(a.Street, b.Street)) {
+	area = area && a.h.area != 0 && a.h.area == b.h.area
+	if a.h.street != b.h.street && !(oneEditLen(clampLen(a.Street), clampLen(b.Street)) && oneEditApart(a.Street, b.Street)) &&
+		!(area && a.h.house != 0 && a.h.house == b.h.house && JaroWinkler(a.Street, b.Street) >= jwHigh) {
 		return false
 	}
-	return a.h.city == 0 || b.h.city == 0 || a.h.city == b.h.city ||
+	return area || a.h.city == 0 || b.h.city == 0 || a.h.city == b.h.city ||
 		oneEditLen(clampLen(a.City), clampLen(b.City)) && oneEditApart(a.City, b.City) ||
 		JaroWinkler(a.City, b.City) >= jwHigh
 }

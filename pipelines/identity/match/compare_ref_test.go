@@ -164,19 +164,33 @@ func refOneEdit(x, y int) bool {
 }
 
 func refAddress(a, b *Features) Level {
-	sameStreet := func() bool {
-		if a.Street == "" || b.Street == "" || a.Street != b.Street && !oneEditApart(a.Street, b.Street) {
+	dutch := func(pc string) bool {
+		return len(pc) == 6 && strings.Trim(pc[:4], "0123456789") == "" && strings.Trim(pc[4:], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
+	}
+	sameStreet := func(area bool) bool {
+		if area {
+			ka, kb := a.Postcode, b.Postcode
+			if dutch(ka) {
+				ka = ka[:4]
+			}
+			if dutch(kb) {
+				kb = kb[:4]
+			}
+			area = ka != "" && ka == kb
+		}
+		if a.Street == "" || b.Street == "" || a.Street != b.Street && !oneEditApart(a.Street, b.Street) &&
+			!(area && a.HouseNumber != 0 && a.HouseNumber == b.HouseNumber && JaroWinkler(a.Street, b.Street) >= jwHigh) {
 			return false
 		}
-		return a.City == "" || b.City == "" || a.City == b.City || oneEditApart(a.City, b.City) || JaroWinkler(a.City, b.City) >= jwHigh
+		return area || a.City == "" || b.City == "" || a.City == b.City || oneEditApart(a.City, b.City) || JaroWinkler(a.City, b.City) >= jwHigh
 	}
-	if a.Postcode != "" && b.Postcode != "" {
+	if dutch(a.Postcode) && dutch(b.Postcode) {
 		switch {
 		case a.Postcode == b.Postcode && a.HouseNumber != 0 && a.HouseNumber == b.HouseNumber:
 			return AddressExact
 		case a.Postcode == b.Postcode:
 			return AddressPostcode
-		case a.HouseNumber != 0 && a.HouseNumber == b.HouseNumber && sameStreet() &&
+		case a.HouseNumber != 0 && a.HouseNumber == b.HouseNumber && sameStreet(false) &&
 			(a.City != "" && b.City != "" || oneEditApart(a.Postcode, b.Postcode)):
 			return AddressExact
 		}
@@ -185,7 +199,7 @@ func refAddress(a, b *Features) Level {
 	switch {
 	case a.Street == "" || b.Street == "":
 		return LevelMissing
-	case !sameStreet():
+	case !sameStreet(true):
 		return AddressElse
 	case a.HouseNumber != 0 && a.HouseNumber == b.HouseNumber:
 		return AddressExact

@@ -53,7 +53,10 @@ type Features struct {
 	// joined by a zero byte. The kind is "a-nummer", or "local:" and the issuer of a partner's own number (the
 	// partner that delivered the record when none is named). Identifiers marked invalid are left out.
 	OtherIDs []string
-	// Postcode is the postcode of the first address that has one, "1234AB".
+	// Postcode is the postcode of the address compared: a Dutch one as "1234AB"; one of another form (an address
+	// abroad, a partner that writes the four digits only) as its letters and digits in upper case, after the country
+	// for an address abroad ("be:2000"). Only a Dutch one is compared as a postcode; either names the address's
+	// area (see compareAddress).
 	Postcode string
 	// HouseNumber is the huisnummer of the address compared; 0 when unknown.
 	HouseNumber int
@@ -94,6 +97,7 @@ type derived struct {
 	usedPhonetic, partner uint32 // usedSurname's phonetic key, Partner (folded to 32 bits); 0 when empty
 	firstPhonetic         uint32 // FirstNamePhonetic; 0 when empty
 	street, city          uint32 // Street, City (folded to 32 bits); 0 when empty
+	area                  uint32 // see postcodeArea; 0 without
 }
 
 // Derive computes what Prepare derives from the exported fields, for Features assembled field by field (decoded
@@ -107,6 +111,7 @@ func (f *Features) Derive() {
 		postcode: packPostcode(f.Postcode), house: int32(f.HouseNumber), gender: f.Gender,
 		usedPhonetic: hash32(usedPhonetic), partner: uint32(hash64(f.Partner)), firstPhonetic: hash32(f.FirstNamePhonetic),
 		street: hash32(f.Street), city: hash32(f.City), otherIDs: uint8(min(len(f.OtherIDs), 255)),
+		area: postcodeArea(f.Postcode),
 	}
 	if f.FirstName != "" {
 		f.h.firstByte = f.FirstName[0]
@@ -169,27 +174,39 @@ func packBSN(s string) uint32 {
 	return n + 1
 }
 
-// packPostcode returns a postcode as a number: its bytes, which for "1234AB" fit in 32 bits, in a 64-bit FNV
-// hash folded to 32 bits otherwise; 0 for none. Equal numbers stand for equal postcodes.
+// packPostcode returns a Dutch postcode as a number, 1 + its digits' number × 676 + its letters' (below 6.8
+// million); 0 for none or one of another form.
 func packPostcode(pc string) uint32 {
-	if pc == "" {
+	if !dutchPostcode(pc) {
 		return 0
 	}
-	if len(pc) == 6 {
-		var n uint32
-		ok := true
-		for i := 0; i < 4; i++ {
-			c := pc[i]
-			ok = ok && c >= '0' && c <= '9'
-			n = n*10 + uint32(c-'0')
-		}
-		a, b := pc[4], pc[5]
-		if ok && a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' {
-			return 1 + n*676 + uint32(a-'A')*26 + uint32(b-'A') // below 6.8 million
+	n := uint32(0)
+	for i := 0; i < 4; i++ {
+		n = n*10 + uint32(pc[i]-'0')
+	}
+	return 1 + n*676 + uint32(pc[4]-'A')*26 + uint32(pc[5]-'A')
+}
+
+// dutchPostcode reports whether pc has the form of a Dutch postcode as Prepare writes it, "1234AB".
+func dutchPostcode(pc string) bool {
+	if len(pc) != 6 {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		if pc[i] < '0' || pc[i] > '9' {
+			return false
 		}
 	}
-	h := hash64(pc)
-	return uint32(h>>32^h) | 1<<31
+	return pc[4] >= 'A' && pc[4] <= 'Z' && pc[5] >= 'A' && pc[5] <= 'Z'
+}
+
+// postcodeArea returns the area a postcode names, folded to 32 bits: the four digits of a Dutch one (a few
+// thousand addresses), the whole of another; 0 for none.
+func postcodeArea(pc string) uint32 {
+	if dutchPostcode(pc) {
+		pc = pc[:4]
+	}
+	return hash32(pc)
 }
 
 // nonASCII is the bit of letterMask for any byte other than a-z and 0-9.
@@ -334,8 +351,10 @@ func otherIDValue(s string) string {
 }
 
 // compared returns what of a person's addresses is compared: the first Dutch address with a valid postcode, else
-// the first address with a street, domestic or abroad. A postcode that is not of the Dutch form (a foreign one, or
-// one mistyped beyond recognition) is left out: its area's size is unknown, so its agreement has no known weight.
+// the first address with a street, domestic or abroad, with its postcode as written (see Features.Postcode). A
+// postcode that is not of the Dutch form (a foreign one, the four digits alone, one mistyped beyond recognition) is
+// not compared as a postcode: the size of its area is unknown, so its agreement has no known weight. It does name
+// one area, which tells a street mistyped twice or a mistyped place from another street or place.
 func compared(addrs []canonical.Address) (postcode string, house int, street, city string) {
 	for _, a := range addrs {
 		if a.Country != "" && a.Country != "NL" {
@@ -347,10 +366,20 @@ func compared(addrs []canonical.Address) (postcode string, house int, street, ci
 	}
 	for _, a := range addrs {
 		if s := streetKey(a.Street); s != "" {
-			return "", a.HouseNumber, s, placeKey(a)
+			return areaKey(a), a.HouseNumber, s, placeKey(a)
 		}
 	}
 	return "", 0, "", ""
+}
+
+// areaKey returns the postcode of an address that has no valid Dutch one: its letters and digits in upper case,
+// after the country for an address abroad; "" without a postcode.
+func areaKey(a canonical.Address) string {
+	k := otherIDValue(a.Postcode)
+	if k == "" || a.Country == "" || a.Country == "NL" {
+		return k
+	}
+	return strings.ToLower(a.Country) + ":" + k
 }
 
 // streetAbbreviations are abbreviated words of Dutch street names, written out ("Burg. de Witstr." and

@@ -129,3 +129,21 @@ func TestPreparePartialBirth(t *testing.T) {
 		t.Errorf("range of a leap year 1968 spans %d days after the first, want 365", got)
 	}
 }
+
+func TestPreparePostcodeOfAnotherForm(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		a    canonical.Address
+		want string
+	}{
+		{"Dutch", canonical.Address{Postcode: "5611 ab", HouseNumber: 1, Street: "Kerkstraat"}, "5611AB"},
+		{"four digits", canonical.Address{Postcode: " 5611", HouseNumber: 1, Street: "Kerkstraat"}, "5611"},
+		{"abroad", canonical.Address{Country: "BE", Postcode: "B-2300", HouseNumber: 1, Street: "Grote Markt"}, "be:B2300"},
+		{"Dutch form abroad", canonical.Address{Country: "DE", Postcode: "1234 AB", HouseNumber: 1, Street: "Hauptstraße"}, "de:1234AB"},
+		{"no street", canonical.Address{Postcode: "5611", HouseNumber: 1}, ""},
+	} {
+		if got := Prepare(canonical.Person{Addresses: []canonical.Address{tt.a}}).Postcode; got != tt.want {
+			t.Errorf("%s: Postcode = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
