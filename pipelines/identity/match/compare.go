@@ -265,6 +265,8 @@ func compareSurname(a, b *Features) Level {
 	switch {
 	case jw >= jwHigh:
 		return SurnameJW92
+	case (a.h.prefixed || b.h.prefixed) && writtenAlike(a, b):
+		return SurnameJW92
 	case a.h.usedPhonetic != 0 && a.h.usedPhonetic == b.h.usedPhonetic && samePhonetic(a, b):
 		return SurnamePhonetic
 	case jw >= jwLow || oneEditLen(a.h.usedLen, b.h.usedLen) && oneEditApart(ka, usedKey(b)):
@@ -273,6 +275,29 @@ func compareSurname(a, b *Features) Level {
 		return SurnameJW80
 	}
 	return SurnameElse
+}
+
+// writtenAlike reports whether the own surnames of a and b, written out with their voorvoegsels, are equal or one
+// typing error apart where the surnames without them are not: a typing error in a voorvoegsel, or one that made or
+// unmade a voorvoegsel ("van de Ven" and "vanm de Ven", "op den Akker" and "op dedn Akker", "de Vos" and "Devod").
+// Written out, the surnames are compared only so: the voorvoegsels they share make others look alike to
+// Jaro-Winkler ("van den Heuvel" and "van den Hoven").
+func writtenAlike(a, b *Features) bool {
+	ka, kb := usedKey(a), usedKey(b)
+	if oneEditLen(a.h.usedLen, b.h.usedLen) && oneEditApart(ka, kb) {
+		return false // the surnames without voorvoegsel tell
+	}
+	wa, wb := writtenKey(a), writtenKey(b)
+	return wa == wb || oneEditLen(clampLen(wa), clampLen(wb)) && oneEditApart(wa, wb)
+}
+
+// writtenKey is the key of the own surname with its voorvoegsel, for a person without a partner's name (the first
+// of SurnameKeys); the used surname's key otherwise.
+func writtenKey(f *Features) string {
+	if f.h.prefixed {
+		return f.SurnameKeys[0]
+	}
+	return usedKey(f)
 }
 
 // usedKey is usedSurname's key.

@@ -43,9 +43,18 @@ func refSurname(a, b *Features) Level {
 		(b.Partner != "" && contains(a.SurnameKeys, b.Partner) && a.Partner != b.Partner) {
 		return SurnameNameUsage
 	}
+	written := func(f *Features, used string) string {
+		if f.Partner == "" && len(f.SurnameKeys) > 0 {
+			return f.SurnameKeys[0]
+		}
+		return used
+	}
+	wa, wb := written(a, ka), written(b, kb)
 	jw := JaroWinkler(ka, kb)
 	switch {
 	case jw >= jwHigh:
+		return SurnameJW92
+	case !oneEditApart(ka, kb) && (wa == wb || oneEditApart(wa, wb)):
 		return SurnameJW92
 	case pa != "" && pa == pb:
 		return SurnamePhonetic

@@ -25,6 +25,12 @@ func TestCompareSurname(t *testing.T) {
 		{"weak", canonical.Name{Surname: "Bakker"}, canonical.Name{Surname: "Backers"}, SurnameJW80},
 		{"short name, letters exchanged", canonical.Name{Surname: "Bos"}, canonical.Name{Surname: "Bso"}, SurnameJW80},
 		{"short name, letter changed", canonical.Name{SurnamePrefix: "de", Surname: "Wit"}, canonical.Name{SurnamePrefix: "de", Surname: "Wot"}, SurnameJW80},
+		{"voorvoegsel mistyped", canonical.Name{SurnamePrefix: "van de", Surname: "Ven"}, canonical.Name{Surname: "vanm de Ven"}, SurnameJW92},
+		{"voorvoegsel mistyped into the name", canonical.Name{Surname: "op den Akker"}, canonical.Name{Surname: "op dedn Akker"}, SurnameJW92},
+		{"voorvoegsel written together and a typo", canonical.Name{Surname: "de Vos"}, canonical.Name{Surname: "Devod"}, SurnameJW92},
+		{"voorvoegsel partly written together", canonical.Name{Surname: "van der Heijden"}, canonical.Name{Surname: "van derHeijden"}, SurnameJW92},
+		{"one voorvoegsel, other names", canonical.Name{Surname: "van den Heuvel"}, canonical.Name{Surname: "van den Hoven"}, SurnameElse},
+		{"one voorvoegsel, names one typing error apart", canonical.Name{Surname: "van Dam"}, canonical.Name{Surname: "van Ham"}, SurnameJW80},
 		{"different", canonical.Name{Surname: "Jansen"}, canonical.Name{Surname: "Bakker"}, SurnameElse},
 		{"missing", canonical.Name{Surname: "Jansen"}, canonical.Name{}, LevelMissing},
 	}

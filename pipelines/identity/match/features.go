@@ -93,6 +93,7 @@ type derived struct {
 	firstByte           byte // the first byte of FirstName
 	gender              byte
 	otherIDs            uint8 // len(OtherIDs)
+	prefixed            bool  // see writtenKey
 
 	usedPhonetic, partner uint32 // usedSurname's phonetic key, Partner (folded to 32 bits); 0 when empty
 	firstPhonetic         uint32 // FirstNamePhonetic; 0 when empty
@@ -116,6 +117,7 @@ func (f *Features) Derive() {
 	if f.FirstName != "" {
 		f.h.firstByte = f.FirstName[0]
 	}
+	f.h.prefixed = f.Partner == "" && f.Surname != "" && len(f.SurnameKeys) > 0 && f.SurnameKeys[0] != f.Surname
 	if f.BSN != "" {
 		f.h.bsn = packBSN(f.BSN)
 	}
