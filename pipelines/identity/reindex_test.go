@@ -136,8 +136,8 @@ func TestSchemePinned(t *testing.T) {
 		// out (KeyOtherIDEdit), and then no KeyOtherID
 		"6": "5e04f43ad126f5f1083fce4d7f768fa659e55247ef2be7d8fd0105eaa97ea820",
 		// from scheme 7 on, the features of an address without a Dutch postcode hold its postcode as written, which
-		// names its area (match.Features.Postcode)
-		"7": "56c9c8560195147ec85bd4d4a3ad1b1455765bc50eec1913c5aa3bb49cab36d0",
+		// names its area (match.Features.Postcode), and that area, the house number and the initial are a key
+		"7": "5f3e4e938ef0f2ee43fcec879232e5136928f8d4cda2831928dfecb638ffd7f7",
 	}
 	h := sha256.New()
 	records := dedupRecords(11, 300).records

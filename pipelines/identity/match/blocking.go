@@ -213,11 +213,17 @@ func AppendKeys(dst []Key, f *Features) []Key {
 	case dutchPostcode(f.Postcode):
 		add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).str(f.Postcode).num(f.HouseNumber).
 			str(f.Initials[:1]).sum()})
-	case f.Street != "":
-		// Without a postcode, the street stands in for it (see compareAddress); the place is left out, as one side
-		// may lack it.
-		add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).byte('s').str(f.Street).num(f.HouseNumber).
-			str(f.Initials[:1]).sum()})
+	default:
+		// Without a Dutch postcode, the street stands in for it (see compareAddress); the place is left out, as one
+		// side may lack it. A postcode of another form names an area as well, which finds the street mistyped.
+		if f.Street != "" {
+			add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).byte('s').str(f.Street).num(f.HouseNumber).
+				str(f.Initials[:1]).sum()})
+		}
+		if f.Postcode != "" {
+			add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).byte('a').str(f.Postcode).num(f.HouseNumber).
+				str(f.Initials[:1]).sum()})
+		}
 	}
 	return dst
 }

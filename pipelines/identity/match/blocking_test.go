@@ -98,6 +98,24 @@ func TestKeys(t *testing.T) {
 	if shares(Keys(&fa), Keys(&fb), KeyAddressInitial) {
 		t.Error("same street, another number: a shared address-initial key")
 	}
+	// A postcode of another form names an area: with the number and initial, it finds a street mistyped twice,
+	// and an address without a street.
+	fa, fb = street(canonical.Address{Postcode: "7029", Street: "Kloosterslaan", HouseNumber: 143}), street(canonical.Address{Postcode: "7029", Street: "Kloostdtslaan", HouseNumber: 143})
+	if !shares(Keys(&fa), Keys(&fb), KeyAddressInitial) {
+		t.Error("same area, number and initial: no shared address-initial key")
+	}
+	fb = street(canonical.Address{Postcode: "7029", HouseNumber: 143, City: "Apeldoorn"})
+	if !shares(Keys(&fa), Keys(&fb), KeyAddressInitial) {
+		t.Error("same area, number and initial, one without street: no shared address-initial key")
+	}
+	fb = street(canonical.Address{Postcode: "7031", Street: "Kloostdtslaan", HouseNumber: 143})
+	if shares(Keys(&fa), Keys(&fb), KeyAddressInitial) {
+		t.Error("another area, a street mistyped twice: a shared address-initial key")
+	}
+	fa, fb = street(canonical.Address{Postcode: "7029AB", Street: "Kloosterslaan", HouseNumber: 143}), street(canonical.Address{Postcode: "7029AC", Street: "Kloostdtslaan", HouseNumber: 143})
+	if shares(Keys(&fa), Keys(&fb), KeyAddressInitial) {
+		t.Error("Dutch postcodes one area apart: a shared address-initial key")
+	}
 }
 
 // TestKeyRoles checks the roles of the names keys: every record is stored under names; a record without a complete

@@ -353,7 +353,8 @@ func otherIDValue(s string) string {
 }
 
 // compared returns what of a person's addresses is compared: the first Dutch address with a valid postcode, else
-// the first address with a street, domestic or abroad, with its postcode as written (see Features.Postcode). A
+// the first address with a street, domestic or abroad, with its postcode as written (see Features.Postcode), else
+// the first with a postcode of another form, for its area. A
 // postcode that is not of the Dutch form (a foreign one, the four digits alone, one mistyped beyond recognition) is
 // not compared as a postcode: the size of its area is unknown, so its agreement has no known weight. It does name
 // one area, which tells a street mistyped twice or a mistyped place from another street or place.
@@ -369,6 +370,11 @@ func compared(addrs []canonical.Address) (postcode string, house int, street, ci
 	for _, a := range addrs {
 		if s := streetKey(a.Street); s != "" {
 			return areaKey(a), a.HouseNumber, s, placeKey(a)
+		}
+	}
+	for _, a := range addrs {
+		if pc := areaKey(a); pc != "" {
+			return pc, a.HouseNumber, "", placeKey(a)
 		}
 	}
 	return "", 0, "", ""

@@ -140,7 +140,8 @@ func TestPreparePostcodeOfAnotherForm(t *testing.T) {
 		{"four digits", canonical.Address{Postcode: " 5611", HouseNumber: 1, Street: "Kerkstraat"}, "5611"},
 		{"abroad", canonical.Address{Country: "BE", Postcode: "B-2300", HouseNumber: 1, Street: "Grote Markt"}, "be:B2300"},
 		{"Dutch form abroad", canonical.Address{Country: "DE", Postcode: "1234 AB", HouseNumber: 1, Street: "Hauptstraße"}, "de:1234AB"},
-		{"no street", canonical.Address{Postcode: "5611", HouseNumber: 1}, ""},
+		{"no street", canonical.Address{Postcode: "5611", HouseNumber: 1}, "5611"},
+		{"nothing", canonical.Address{HouseNumber: 1, City: "Eindhoven"}, ""},
 	} {
 		if got := Prepare(canonical.Person{Addresses: []canonical.Address{tt.a}}).Postcode; got != tt.want {
 			t.Errorf("%s: Postcode = %q, want %q", tt.name, got, tt.want)
