@@ -1,6 +1,9 @@
 package kafka
 
 import (
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,11 +35,15 @@ func newTestCluster(t testing.TB) []string {
 
 // testSubscriberConfig has group timings short enough for a test run of
 // many groups and rebalances, and still safe on a loaded 2-core machine.
+// MaxWait keeps its default: kafka-go gives a fetch's response MaxWait to
+// arrive, and at 100ms a broker starved of CPU by the suite's parallel tests
+// answered late again and again, each time out dropping the connection,
+// until a test gave up with nothing received.
 func testSubscriberConfig(brokers []string, group string) SubscriberConfig {
 	return SubscriberConfig{
 		Brokers:           brokers,
 		ConsumerGroup:     group,
-		MaxWait:           100 * time.Millisecond,
+		MaxWait:           500 * time.Millisecond,
 		SessionTimeout:    3 * time.Second,
 		HeartbeatInterval: 100 * time.Millisecond,
 		RebalanceTimeout:  2 * time.Second,
@@ -52,12 +59,46 @@ func newTestPubSub(t *testing.T, brokers []string, group string) (*Publisher, *S
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := NewSubscriber(testSubscriberConfig(brokers, group))
+	cfg := testSubscriberConfig(brokers, group)
+	cfg.Logger = failureLog(t)
+	sub, err := NewSubscriber(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return pub, sub
 }
+
+// failureLog returns a debug logger whose last lines the test logs only if it fails: the client's diagnostics
+// (group joins, assignments, fetch errors) of a subscriber that received nothing.
+func failureLog(t *testing.T) *slog.Logger {
+	var (
+		mu    sync.Mutex
+		lines []string
+	)
+	const keep = 200
+	w := writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(lines) == keep {
+			lines = lines[1:]
+		}
+		lines = append(lines, strings.TrimRight(string(p), "\n"))
+		return len(p), nil
+	})
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		t.Logf("subscriber's last %d log lines (group %s):\n%s", len(lines), t.Name(), strings.Join(lines, "\n"))
+	})
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // keyByPayload sets each message's partition key to its payload. The
 // suite's ordering tests check order per payload value, and order is what
