@@ -208,21 +208,23 @@ func AppendKeys(dst []Key, f *Features) []Key {
 			add(Key{KeyNamesUndated, Stored, undated})
 		}
 	}
+	// address adds the address-initial key of what stands for the address: the Dutch postcode, or a tagged street
+	// or area.
+	address := func(h keyHash, s string) {
+		add(Key{KeyAddressInitial, both, h.str(s).num(f.HouseNumber).str(f.Initials[:1]).sum()})
+	}
 	switch {
 	case f.HouseNumber == 0 || f.Initials == "":
 	case dutchPostcode(f.Postcode):
-		add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).str(f.Postcode).num(f.HouseNumber).
-			str(f.Initials[:1]).sum()})
+		address(newHash(KeyAddressInitial), f.Postcode)
 	default:
 		// Without a Dutch postcode, the street stands in for it (see compareAddress); the place is left out, as one
 		// side may lack it. A postcode of another form names an area as well, which finds the street mistyped.
 		if f.Street != "" {
-			add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).byte('s').str(f.Street).num(f.HouseNumber).
-				str(f.Initials[:1]).sum()})
+			address(newHash(KeyAddressInitial).byte('s'), f.Street)
 		}
 		if f.Postcode != "" {
-			add(Key{KeyAddressInitial, both, newHash(KeyAddressInitial).byte('a').str(f.Postcode).num(f.HouseNumber).
-				str(f.Initials[:1]).sum()})
+			address(newHash(KeyAddressInitial).byte('a'), f.Postcode)
 		}
 	}
 	return dst

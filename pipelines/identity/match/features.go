@@ -383,7 +383,11 @@ func compared(addrs []canonical.Address) (postcode string, house int, street, ci
 // areaKey returns the postcode of an address that has no valid Dutch one: its letters and digits in upper case,
 // after the country for an address abroad; "" without a postcode.
 func areaKey(a canonical.Address) string {
-	k := otherIDValue(a.Postcode)
+	return abroad(a, otherIDValue(a.Postcode))
+}
+
+// abroad returns the key k of a part of address a, with the country before it for an address abroad; "" for "".
+func abroad(a canonical.Address, k string) string {
 	if k == "" || a.Country == "" || a.Country == "NL" {
 		return k
 	}
@@ -420,11 +424,7 @@ func streetKey(s string) string {
 // placeKey returns the comparison key of an address's woonplaats, with the country before it for an address
 // abroad; "" without a woonplaats.
 func placeKey(a canonical.Address) string {
-	k := nameKey(a.City)
-	if k == "" || a.Country == "" || a.Country == "NL" {
-		return k
-	}
-	return strings.ToLower(a.Country) + ":" + k
+	return abroad(a, nameKey(a.City))
 }
 
 // nameKey returns the comparison key of a name part: folded, letters and digits only, ij written as y.
