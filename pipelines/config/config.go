@@ -58,7 +58,8 @@ type HTTP struct {
 type Kafka struct {
 	// Brokers are the bootstrap brokers of a real Kafka cluster. When empty, ketenpoort starts its embedded broker.
 	Brokers []string `yaml:"brokers"`
-	// ConsumerGroup is the consumer group the instances of one deployment share, default "ketenpoort".
+	// ConsumerGroup names the consumer groups the instances of one deployment share, default "ketenpoort": each
+	// raw topic is read by the group <consumerGroup>.<topic>.
 	ConsumerGroup string `yaml:"consumerGroup"`
 	// Embedded configures the in-process broker used when Brokers is empty.
 	Embedded Embedded `yaml:"embedded"`

@@ -40,8 +40,11 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 			Multiplier: 2, RandomizationFactor: 0.2, Logger: watermill.NewSlogLogger(g.log)}.Middleware,
 		middleware.Recoverer,
 	)
+	// Each raw topic is read by a group of its own (<consumerGroup>.<topic>): an instance that starts or stops
+	// rebalances each source's handlers apart, not every handler of the deployment at each join. Earlier versions
+	// shared one group, <consumerGroup>, over all raw topics; a topic's group takes over its offsets once.
 	sub, err := kafka.NewSubscriber(kafka.SubscriberConfig{Brokers: g.brokers, ConsumerGroup: g.cfg.Kafka.ConsumerGroup,
-		Logger: g.log.With("component", "kafka")})
+		PreviousGroup: g.cfg.Kafka.ConsumerGroup, Logger: g.log.With("component", "kafka")})
 	if err != nil {
 		return fmt.Errorf("starting subscriber: %w", err)
 	}

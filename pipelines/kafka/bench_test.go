@@ -69,8 +69,8 @@ func BenchmarkPublish(b *testing.B) {
 }
 
 // BenchmarkSubscribe measures consume throughput of one subscription: each
-// message received and acked (a synchronous offset commit per message in a
-// group). The partition count shows what per-partition delivery gains; it
+// message received and acked (in a group its offset committed in the
+// background, or with group-sync synchronously on Ack). The partition count shows what per-partition delivery gains; it
 // matters most when handling takes time (handler=1ms: each message is
 // handled in its own goroutine, as watermill's router does, and acked after
 // 1 ms), since a partition has one message in flight at a time.
@@ -79,13 +79,18 @@ func BenchmarkSubscribe(b *testing.B) {
 		group      string
 		partitions int
 		handler    time.Duration
+		sync       bool
 	}{
-		{"g", 1, 0}, {"g", testPartitions, 0}, {"", 1, 0}, {"", testPartitions, 0},
-		{"g", 1, time.Millisecond}, {"g", testPartitions, time.Millisecond},
+		{"g", 1, 0, false}, {"g", testPartitions, 0, false}, {"g", 1, 0, true}, {"g", testPartitions, 0, true},
+		{"", 1, 0, false}, {"", testPartitions, 0, false},
+		{"g", 1, time.Millisecond, false}, {"g", testPartitions, time.Millisecond, false},
 	} {
 		mode := "group"
-		if bc.group == "" {
+		switch {
+		case bc.group == "":
 			mode = "nogroup"
+		case bc.sync:
+			mode = "group-sync"
 		}
 		b.Run(fmt.Sprintf("%s/partitions=%d/handler=%s", mode, bc.partitions, bc.handler), func(b *testing.B) {
 			brokers := newTestCluster(b)
@@ -99,6 +104,9 @@ func BenchmarkSubscribe(b *testing.B) {
 
 			cfg := testSubscriberConfig(brokers, bc.group)
 			cfg.MaxBytes = 1 << 20
+			if bc.sync {
+				cfg.CommitInterval = -1
+			}
 			sub, err := NewSubscriber(cfg)
 			if err != nil {
 				b.Fatal(err)

@@ -104,11 +104,21 @@ type SubscriberConfig struct {
 	// Brokers are the bootstrap addresses, host:port. Required.
 	Brokers []string
 
-	// ConsumerGroup is the Kafka consumer group. Subscribers of one group
-	// share a topic's partitions and commit offsets, so a restarted member
-	// resumes where the group left off. Empty: no group; every Subscribe
-	// reads all partitions from StartOffset and commits nothing.
+	// ConsumerGroup names the subscriber's consumer groups: each topic is
+	// read by a Kafka group of its own, GroupID(ConsumerGroup, topic).
+	// Subscribers of one ConsumerGroup share a topic's partitions and commit
+	// offsets, so a restarted member resumes where the group left off; a
+	// member joining or leaving one topic's group does not rebalance the
+	// readers of any other topic. Empty: no group; every Subscribe reads all
+	// partitions from StartOffset and commits nothing.
 	ConsumerGroup string
+
+	// PreviousGroup, when set, is a consumer group whose committed offsets a
+	// topic's group takes over when it has none of its own: the one group a
+	// deployment shared across all topics before groups were per topic. The
+	// offsets are copied once, before the first member joins; a group that
+	// has committed anything is left as it is.
+	PreviousGroup string
 
 	// StartOffset is where reading starts when the group has no committed
 	// offset for a partition, or always without a group: FirstOffset or
@@ -149,8 +159,18 @@ type SubscriberConfig struct {
 	// partitions and rebalances to pick them up. Default 5s.
 	PartitionWatchInterval time.Duration
 
-	// CommitTimeout bounds the synchronous offset commit made on Ack.
-	// Default 10s.
+	// CommitInterval is how often the offsets of acknowledged messages are
+	// committed, in the background. Pending offsets are also committed when
+	// the group rebalances and on Close; after a crash, the messages
+	// acknowledged in the last interval are delivered again (delivery is at
+	// least once either way). Default 1s. Negative: each offset is committed
+	// synchronously on Ack, a round trip to the group coordinator per
+	// message on the connection the member's heartbeats share — which kafka-go
+	// waits for by polling, so many busy readers burn the CPU on it.
+	CommitInterval time.Duration
+
+	// CommitTimeout bounds an offset commit made on Ack and the requests that
+	// take over a previous group's offsets. Default 10s.
 	CommitTimeout time.Duration
 
 	// NackResendSleep is the wait before a nacked message is delivered
@@ -199,6 +219,9 @@ func (c *SubscriberConfig) setDefaults() {
 	}
 	if c.PartitionWatchInterval == 0 {
 		c.PartitionWatchInterval = 5 * time.Second
+	}
+	if c.CommitInterval == 0 {
+		c.CommitInterval = time.Second
 	}
 	if c.CommitTimeout == 0 {
 		c.CommitTimeout = 10 * time.Second

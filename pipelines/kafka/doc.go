@@ -21,8 +21,10 @@
 // deduplicate on the message UUID.
 //
 // In a consumer group the Subscriber keeps one message in flight per
-// partition: partitions progress independently, a message's offset is
-// committed when it is acknowledged, and a nacked message is offered again,
-// after [SubscriberConfig.NackResendSleep], before anything after it in its
-// partition.
+// partition: partitions progress independently, the offsets of acknowledged
+// messages are committed every [SubscriberConfig.CommitInterval] and when
+// the group rebalances or the Subscriber closes, and a nacked message is
+// offered again, after [SubscriberConfig.NackResendSleep], before anything
+// after it in its partition. Each topic is read by a group of its own,
+// [GroupID] of the configured consumer group and the topic.
 package kafka

@@ -73,7 +73,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		defer close(out)
 		defer cancel()
 		if s.cfg.ConsumerGroup != "" {
-			c.runGroup(ctx)
+			c.runGroup(ctx, partitions)
 		} else {
 			c.runPartitions(ctx, partitions)
 		}
@@ -142,14 +142,18 @@ type consumption struct {
 	out   chan<- *message.Message
 }
 
-// runGroup reads topic as a member of the consumer group. One reader
-// fetches for every assigned partition; a worker per partition delivers its
-// messages one at a time and commits each acked offset.
-func (c *consumption) runGroup(ctx context.Context) {
+// runGroup reads topic as a member of the topic's consumer group. One
+// reader fetches for every assigned partition; a worker per partition
+// delivers its messages one at a time and commits each acked offset.
+func (c *consumption) runGroup(ctx context.Context, partitions []int) {
 	cfg := c.s.cfg
+	group := GroupID(cfg.ConsumerGroup, c.topic)
+	if cfg.PreviousGroup != "" && !c.adopt(ctx, group, partitions) {
+		return
+	}
 	reader := kafkago.NewReader(kafkago.ReaderConfig{
 		Brokers:                cfg.Brokers,
-		GroupID:                cfg.ConsumerGroup,
+		GroupID:                group,
 		Topic:                  c.topic,
 		MinBytes:               cfg.MinBytes,
 		MaxBytes:               cfg.MaxBytes,
@@ -161,6 +165,7 @@ func (c *consumption) runGroup(ctx context.Context) {
 		WatchPartitionChanges:  true,
 		PartitionWatchInterval: cfg.PartitionWatchInterval,
 		StartOffset:            cfg.StartOffset,
+		CommitInterval:         max(cfg.CommitInterval, 0),
 		ReadBackoffMin:         cfg.MaxWait / 5,
 		ReadBackoffMax:         cfg.MaxWait,
 		Logger:                 clientLogger(c.s.log, slog.LevelDebug),
@@ -222,6 +227,32 @@ func (c *consumption) runGroup(ctx context.Context) {
 		case q <- km:
 		case <-ctx.Done():
 			return
+		}
+	}
+}
+
+// adopt copies the previous group's offsets of the topic to group if it
+// has none (adoptOffsets), retrying on broker errors until ctx ends; it
+// reports false if ctx ended first.
+func (c *consumption) adopt(ctx context.Context, group string, partitions []int) bool {
+	cfg := c.s.cfg
+	client := &kafkago.Client{Addr: kafkago.TCP(cfg.Brokers...), Timeout: cfg.CommitTimeout}
+	for {
+		n, err := adoptOffsets(ctx, client, group, cfg.PreviousGroup, c.topic, partitions)
+		if err == nil {
+			if n > 0 {
+				c.s.log.Info("consumer group took over the offsets of the previous group", "group", group,
+					"previous", cfg.PreviousGroup, "topic", c.topic, "partitions", n)
+			}
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		c.s.log.Warn("taking over the offsets of the previous group, retrying", "group", group, "previous", cfg.PreviousGroup,
+			"topic", c.topic, "err", err)
+		if !sleep(ctx, cfg.RetryBackoff) {
+			return false
 		}
 	}
 }

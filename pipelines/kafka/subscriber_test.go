@@ -130,6 +130,80 @@ func TestGroupResumesAfterCommittedOffset(t *testing.T) {
 	}
 }
 
+// TestGroupTakesOverPreviousOffsets reads a topic the way the one group
+// shared across topics did, then subscribes with that group as
+// PreviousGroup: the topic's own group starts after what the previous group
+// committed, and once it has offsets of its own it keeps them.
+func TestGroupTakesOverPreviousOffsets(t *testing.T) {
+	brokers := newTestCluster(t)
+	pub, err := NewPublisher(PublisherConfig{Brokers: brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	const topic = "takeover"
+	publishKeyed(t, pub, topic, "k", "m1", "m2", "m3")
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	old := kafkago.NewReader(kafkago.ReaderConfig{Brokers: brokers, GroupID: "ketenpoort", Topic: topic,
+		StartOffset: kafkago.FirstOffset, SessionTimeout: 3 * time.Second, HeartbeatInterval: 100 * time.Millisecond,
+		RebalanceTimeout: 2 * time.Second})
+	var last kafkago.Message
+	for range 2 {
+		if last, err = old.FetchMessage(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := old.CommitMessages(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	subscribe := func() (*Subscriber, <-chan *message.Message) {
+		cfg := testSubscriberConfig(brokers, "ketenpoort")
+		cfg.PreviousGroup = "ketenpoort"
+		cfg.Logger = failureLog(t)
+		sub, err := NewSubscriber(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := sub.Subscribe(ctx, topic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sub, msgs
+	}
+	sub, msgs := subscribe()
+	if msg := receive(t, msgs); msg.UUID != "m3" {
+		t.Fatalf("got %s first, want m3: the previous group had handled m1 and m2", msg.UUID)
+	} else {
+		msg.Ack()
+	}
+	if err := sub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	client := &kafkago.Client{Addr: kafkago.TCP(brokers...)}
+	own, err := committedOffsets(ctx, client, GroupID("ketenpoort", topic), topic, []int{last.Partition})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := own[last.Partition], last.Offset+2; got != want {
+		t.Errorf("group %s committed offset %d, want %d (after m3)", GroupID("ketenpoort", topic), got, want)
+	}
+
+	publishKeyed(t, pub, topic, "k", "m4")
+	sub, msgs = subscribe()
+	defer sub.Close()
+	if msg := receive(t, msgs); msg.UUID != "m4" {
+		t.Fatalf("got %s first, want m4: the topic's group keeps its own offsets once it has them", msg.UUID)
+	} else {
+		msg.Ack()
+	}
+}
+
 // keysOnDistinctPartitions returns two keys the publisher's balancer puts
 // on different partitions of a topic with testPartitions partitions.
 func keysOnDistinctPartitions(t *testing.T) (string, string) {
