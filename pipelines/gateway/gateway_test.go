@@ -107,6 +107,17 @@ intake:
 	if id, err := r.PersonOf(context.Background(), "gemeente-eindhoven", "EHV-1"); err != nil || id == "" {
 		t.Errorf("pushed person not in the person index: %q, %v", id, err)
 	}
+	// Ops see what resolution did: one person created for the record, nothing waiting for review.
+	for _, line := range []string{
+		`ketenpoort_records_mapped_total{source="gemeente-eindhoven"} 1`,
+		`ketenpoort_records_rejected_total{source="gemeente-eindhoven"} 1`,
+		`ketenpoort_persons_resolved_total{decision="no-match",source="gemeente-eindhoven"} 1`,
+		`ketenpoort_persons_created_total{source="gemeente-eindhoven"} 1`,
+		`ketenpoort_person_resolution_seconds_count 1`,
+		`ketenpoort_review_open 0`,
+	} {
+		waitMetric(t, "http://"+opsAddr+"/metrics", line)
+	}
 	// The relay publishes what the stage committed.
 	for {
 		b, err := store.NewOutbox(pool).Backlog(context.Background())
@@ -190,4 +201,34 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// waitMetric waits up to 30 seconds for the metrics page at url to hold line.
+func waitMetric(t *testing.T, url, line string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var body []byte
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if bytes.Contains(body, []byte(line+"\n")) {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("metrics never showed %q; last page:\n%s", line, grepLines(body, "ketenpoort_"))
+}
+
+// grepLines returns the lines of b that hold s.
+func grepLines(b []byte, s string) string {
+	var out []byte
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if bytes.Contains(l, []byte(s)) && !bytes.HasPrefix(l, []byte("#")) {
+			out = append(append(out, l...), '\n')
+		}
+	}
+	return string(out)
 }

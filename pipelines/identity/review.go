@@ -55,6 +55,15 @@ type ReviewFilter struct {
 	Limit int
 }
 
+// OpenReviews counts the review items waiting for a reviewer.
+func (r *Resolver) OpenReviews(ctx context.Context) (int64, error) {
+	var n int64
+	if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM review_queue WHERE status = $1`, ReviewOpen).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting open review items: %w", err)
+	}
+	return n, nil
+}
+
 // Reviews lists review items, oldest first.
 func (r *Resolver) Reviews(ctx context.Context, f ReviewFilter) ([]ReviewItem, error) {
 	if f.Status == "" {

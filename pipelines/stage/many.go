@@ -102,7 +102,10 @@ func (s *Stage) ProcessMany(ctx context.Context, inputs []Input, opts ManyOption
 	counts := make([]Counts, len(inputs))
 	flush := func() error {
 		if len(batch) > 0 {
-			if err := s.inTx(ctx, func(tx pgx.Tx) error { return s.store(ctx, tx, batch) }); err != nil {
+			if err := s.inTx(ctx, func(tx pgx.Tx) error {
+				_, _, err := s.store(ctx, tx, batch) // the batch ingest resolves persons afterwards, in bulk
+				return err
+			}); err != nil {
 				return err
 			}
 		}

@@ -123,7 +123,17 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 		if len(batch) == 0 {
 			return nil
 		}
-		err := s.inTx(ctx, func(tx pgx.Tx) error { return s.store(ctx, tx, batch) })
+		var (
+			resolved []identity.Result
+			took     time.Duration
+		)
+		err := s.inTx(ctx, func(tx pgx.Tx) (err error) {
+			resolved, took, err = s.store(ctx, tx, batch)
+			return err
+		})
+		if err == nil {
+			s.Metrics.resolved(prov.Source, resolved, took)
+		}
 		for _, it := range batch {
 			if it.o.Rejection != nil {
 				counts.Rejected++
@@ -216,8 +226,9 @@ func (it *item) encode() error {
 }
 
 // store writes a batch of outcomes: mapped records to source_records and the records topic (each in one
-// statement), their persons to the person index when a resolver is set, and rejections to the dead letters.
-func (s *Stage) store(ctx context.Context, tx pgx.Tx, batch []item) error {
+// statement), their persons to the person index when a resolver is set, and rejections to the dead letters. It
+// returns what resolution decided for the persons and how long it took.
+func (s *Stage) store(ctx context.Context, tx pgx.Tx, batch []item) ([]identity.Result, time.Duration, error) {
 	recs := make([]store.Encoded, 0, len(batch))
 	msgs := make([]*message.Message, 0, len(batch))
 	var persons []canonical.Person
@@ -225,32 +236,41 @@ func (s *Stage) store(ctx context.Context, tx pgx.Tx, batch []item) error {
 		it := &batch[i]
 		if it.o.Rejection != nil {
 			if err := s.deadLetter(ctx, tx, it.prov, it.index, it.o.Rejection); err != nil {
-				return err
+				return nil, 0, err
 			}
 			continue
 		}
 		rec := it.o.Canonical
 		persons = append(persons, rec.Persons...)
 		if err := it.encode(); err != nil {
-			return err
+			return nil, 0, err
 		}
 		m := message.NewMessage(derivedID(it.prov.MessageID, "record", it.index), it.json)
 		m.Metadata.Set(store.PartitionKeyMetadata, rec.Provenance.Source+"/"+rec.Provenance.LocalID)
 		m.Metadata.Set(MetaSource, rec.Provenance.Source)
 		recs, msgs = append(recs, store.Encoded{Provenance: rec.Provenance, JSON: it.json}), append(msgs, m)
 	}
+	var (
+		resolved []identity.Result
+		took     time.Duration
+	)
 	if s.Resolver != nil && len(persons) > 0 {
-		if _, err := s.Resolver.ResolveMany(ctx, tx, persons); err != nil {
-			return fmt.Errorf("resolving the persons of %d records: %w", len(recs), err)
+		start := time.Now()
+		var err error
+		if resolved, err = s.Resolver.ResolveMany(ctx, tx, persons); err != nil {
+			return nil, 0, fmt.Errorf("resolving the persons of %d records: %w", len(recs), err)
 		}
+		took = time.Since(start)
 	}
 	if err := store.NewSourceRecords(tx).UpsertMany(ctx, recs); err != nil {
-		return err
+		return nil, 0, err
 	}
-	if len(msgs) == 0 {
-		return nil
+	if len(msgs) > 0 {
+		if err := s.outbox.Add(ctx, tx, s.topics.Records, msgs...); err != nil {
+			return nil, 0, err
+		}
 	}
-	return s.outbox.Add(ctx, tx, s.topics.Records, msgs...)
+	return resolved, took, nil
 }
 
 // count adds an outcome to the metrics.
