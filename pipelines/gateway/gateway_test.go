@@ -115,6 +115,7 @@ intake:
 		`ketenpoort_persons_created_total{source="gemeente-eindhoven"} 1`,
 		`ketenpoort_person_resolution_seconds_count 1`,
 		`ketenpoort_review_open 0`,
+		`ketenpoort_source_lag{source="gemeente-eindhoven"} 0`,
 	} {
 		waitMetric(t, "http://"+opsAddr+"/metrics", line)
 	}

@@ -74,6 +74,8 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 	for _, name := range sources.Names() {
 		router.AddNoPublisherHandler("map."+name, g.cfg.Kafka.Topics.RawPrefix+name, sub, st.Handle)
 	}
+	g.ops.Registry().MustRegister(&lagCollector{brokers: g.brokers, group: g.cfg.Kafka.ConsumerGroup,
+		prefix: g.cfg.Kafka.Topics.RawPrefix, sources: sources.Names()})
 	reindexCtx, stopReindex := context.WithCancel(ctx)
 	group.Add(func() error {
 		// A gateway whose matcher prepares or keys records differently from the one that wrote the index
@@ -139,4 +141,33 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 		_ = pub.Close()
 	})
 	return nil
+}
+
+// lagDesc describes the lag of a source's raw topic.
+var lagDesc = prometheus.NewDesc("ketenpoort_source_lag",
+	"Messages on a source's raw topic that the deployment has not yet handled (committed offsets, every second); -1 when the broker does not answer.",
+	[]string{"source"}, nil)
+
+// lagCollector reads, at each scrape, the lag of every source's raw topic from the broker: the consumer group's
+// committed offsets against the topic's end, as any instance of the deployment would see it.
+type lagCollector struct {
+	brokers []string
+	group   string
+	prefix  string
+	sources []string
+}
+
+func (c *lagCollector) Describe(ch chan<- *prometheus.Desc) { ch <- lagDesc }
+
+func (c *lagCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for _, src := range c.sources {
+		topic := c.prefix + src
+		n, err := kafka.GroupLag(ctx, c.brokers, kafka.GroupID(c.group, topic), topic)
+		if err != nil {
+			n = -1
+		}
+		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(n), src)
+	}
 }

@@ -84,3 +84,60 @@ func committedOffsets(ctx context.Context, client *kafkago.Client, group, topic 
 	}
 	return out, nil
 }
+
+// GroupLag returns how many records of topic the consumer group has yet to commit: per partition the end offset
+// less the group's committed offset, or less the first offset where the group has committed none (a group reads
+// from the first offset by default). A topic that does not exist has no lag. Offsets are committed every
+// SubscriberConfig.CommitInterval, so the lag of a busy group is that much behind.
+func GroupLag(ctx context.Context, brokers []string, group, topic string) (int64, error) {
+	if err := validateBrokers(brokers); err != nil {
+		return 0, err
+	}
+	client := &kafkago.Client{Addr: kafkago.TCP(brokers...)}
+	meta, err := client.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return 0, fmt.Errorf("lag of group %s on %s: %w", group, topic, err)
+	}
+	var partitions []int
+	for _, t := range meta.Topics {
+		if t.Name != topic {
+			continue
+		}
+		if t.Error != nil {
+			if errors.Is(t.Error, kafkago.UnknownTopicOrPartition) {
+				return 0, nil
+			}
+			return 0, fmt.Errorf("lag of group %s on %s: %w", group, topic, t.Error)
+		}
+		for _, p := range t.Partitions {
+			partitions = append(partitions, p.ID)
+		}
+	}
+	if len(partitions) == 0 {
+		return 0, nil
+	}
+	reqs := make([]kafkago.OffsetRequest, 0, 2*len(partitions))
+	for _, p := range partitions {
+		reqs = append(reqs, kafkago.FirstOffsetOf(p), kafkago.LastOffsetOf(p))
+	}
+	offs, err := client.ListOffsets(ctx, &kafkago.ListOffsetsRequest{Topics: map[string][]kafkago.OffsetRequest{topic: reqs}})
+	if err != nil {
+		return 0, fmt.Errorf("lag of group %s on %s: listing offsets: %w", group, topic, err)
+	}
+	committed, err := committedOffsets(ctx, client, group, topic, partitions)
+	if err != nil {
+		return 0, fmt.Errorf("lag of group %s on %s: %w", group, topic, err)
+	}
+	var lag int64
+	for _, p := range offs.Topics[topic] {
+		if p.Error != nil {
+			return 0, fmt.Errorf("lag of group %s on %s, partition %d: %w", group, topic, p.Partition, p.Error)
+		}
+		from, ok := committed[p.Partition]
+		if !ok || from < p.FirstOffset {
+			from = p.FirstOffset // records before the first offset were deleted: they cannot be read
+		}
+		lag += max(p.LastOffset-from, 0)
+	}
+	return lag, nil
+}

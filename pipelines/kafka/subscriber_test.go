@@ -204,6 +204,45 @@ func TestGroupTakesOverPreviousOffsets(t *testing.T) {
 	}
 }
 
+// TestGroupLag counts what a topic's group has yet to commit: everything before it reads, the rest after it
+// acknowledged some, nothing for a topic that does not exist.
+func TestGroupLag(t *testing.T) {
+	brokers := newTestCluster(t)
+	pub, sub := newTestPubSub(t, brokers, "lagging")
+	defer pub.Close()
+	publishKeyed(t, pub, "lag", "k", "m1", "m2", "m3")
+	publishKeyed(t, pub, "lag", "other", "m4", "m5")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	lag := func(topic string) int64 {
+		t.Helper()
+		n, err := GroupLag(ctx, brokers, GroupID("lagging", topic), topic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := lag("lag"); n != 5 {
+		t.Errorf("lag before reading: %d, want 5", n)
+	}
+	msgs, err := sub.Subscribe(ctx, "lag")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		receive(t, msgs).Ack()
+	}
+	if err := sub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := lag("lag"); n != 3 {
+		t.Errorf("lag after two acknowledged: %d, want 3", n)
+	}
+	if n := lag("no-such-topic"); n != 0 {
+		t.Errorf("lag on a topic that does not exist: %d, want 0", n)
+	}
+}
+
 // keysOnDistinctPartitions returns two keys the publisher's balancer puts
 // on different partitions of a topic with testPartitions partitions.
 func keysOnDistinctPartitions(t *testing.T) (string, string) {
