@@ -148,7 +148,7 @@ func TestGroupTakesOverPreviousOffsets(t *testing.T) {
 	defer cancel()
 	old := kafkago.NewReader(kafkago.ReaderConfig{Brokers: brokers, GroupID: "ketenpoort", Topic: topic,
 		StartOffset: kafkago.FirstOffset, SessionTimeout: 3 * time.Second, HeartbeatInterval: 100 * time.Millisecond,
-		RebalanceTimeout: 2 * time.Second})
+		RebalanceTimeout: 2 * time.Second, MaxWait: 500 * time.Millisecond})
 	var last kafkago.Message
 	for range 2 {
 		if last, err = old.FetchMessage(ctx); err != nil {
