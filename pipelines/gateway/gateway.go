@@ -227,17 +227,26 @@ func (g *Gateway) brokerCheck(ctx context.Context) error {
 // backlogCollector exposes the outbox backlog: messages committed but not yet published.
 func (g *Gateway) backlogCollector() prometheus.Collector {
 	outbox := store.NewOutbox(g.pool)
-	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "ketenpoort_outbox_backlog", Help: "Outbox messages committed but not yet published.",
-	}, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		b, err := outbox.Backlog(ctx)
-		if err != nil {
-			return -1
-		}
-		return float64(b.Messages)
-	})
+	return countGauge("ketenpoort_outbox_backlog", "Outbox messages committed but not yet published.",
+		func(ctx context.Context) (int64, error) {
+			b, err := outbox.Backlog(ctx)
+			return int64(b.Messages), err
+		})
+}
+
+// countGauge is a gauge whose value count reads at each scrape, within two seconds; -1 when it fails (the
+// database does not answer).
+func countGauge(name, help string, count func(context.Context) (int64, error)) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help + "; -1 when the database does not answer."},
+		func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, err := count(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(n)
+		})
 }
 
 // withMaxConns sets pgxpool's pool_max_conns on a connection URL.

@@ -57,17 +57,8 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 	}
 	st.Resolver = resolver
 	st.Metrics = stage.NewMetrics(g.ops.Registry())
-	g.ops.Registry().MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "ketenpoort_review_open", Help: "Review items (possible matches, BSN conflicts) waiting for a reviewer; -1 when the database does not answer.",
-	}, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		n, err := resolver.OpenReviews(ctx)
-		if err != nil {
-			return -1
-		}
-		return float64(n)
-	}))
+	g.ops.Registry().MustRegister(countGauge("ketenpoort_review_open",
+		"Review items (possible matches, BSN conflicts) waiting for a reviewer", resolver.OpenReviews))
 	// One record per transaction: resolution locks the blocking keys of the record's persons, and two handlers
 	// holding several records' locks each could deadlock.
 	st.ChunkSize = 1
