@@ -59,6 +59,11 @@ type Config struct {
 	// instead of creating them. By default they are created.
 	DisableAutoTopicCreation bool
 
+	// MaxMessageBytes is the largest record batch a producer may write,
+	// Kafka's message.max.bytes; a topic's max.message.bytes overrides it.
+	// Default 1048588, Kafka's.
+	MaxMessageBytes int
+
 	// GroupMinSessionTimeout and GroupMaxSessionTimeout bound the session
 	// timeout consumer group members may ask for. Defaults 1s and 5m: the
 	// defaults of Java clients (45 s), librdkafka (45 s) and kafka-go
@@ -77,6 +82,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.DefaultPartitions == 0 {
 		c.DefaultPartitions = 3
+	}
+	if c.MaxMessageBytes == 0 {
+		c.MaxMessageBytes = 1048588
 	}
 	if c.GroupMinSessionTimeout == 0 {
 		c.GroupMinSessionTimeout = time.Second
@@ -108,6 +116,9 @@ func (c Config) Validate() error {
 	}
 	if c.DefaultPartitions < 1 {
 		return fmt.Errorf("default partitions %d, want at least 1", c.DefaultPartitions)
+	}
+	if c.MaxMessageBytes < 1 {
+		return fmt.Errorf("max message bytes %d, want at least 1", c.MaxMessageBytes)
 	}
 	if c.GroupMinSessionTimeout < 0 || c.GroupMaxSessionTimeout < c.GroupMinSessionTimeout {
 		return fmt.Errorf("group session timeouts min %s max %s: want 0 <= min <= max", c.GroupMinSessionTimeout, c.GroupMaxSessionTimeout)
@@ -161,6 +172,7 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		kfake.GroupMinSessionTimeout(cfg.GroupMinSessionTimeout),
 		kfake.GroupMaxSessionTimeout(cfg.GroupMaxSessionTimeout),
 		kfake.WithLogger(slogLogger{cfg.Logger}),
+		kfake.BrokerConfigs(map[string]string{"message.max.bytes": strconv.Itoa(cfg.MaxMessageBytes)}),
 	}
 	if !cfg.DisableAutoTopicCreation {
 		opts = append(opts, kfake.AllowAutoTopicCreation())

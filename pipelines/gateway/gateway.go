@@ -149,6 +149,7 @@ func (g *Gateway) start(ctx context.Context) error {
 		b, err := broker.Start(ctx, broker.Config{
 			Addr: g.cfg.Kafka.Embedded.Listen, DataDir: g.cfg.Kafka.Embedded.DataDir,
 			DefaultPartitions: g.cfg.Kafka.Embedded.Partitions, Logger: g.log.With("component", "broker"),
+			MaxMessageBytes: max(g.rawMessageBytes(), 1048588),
 		})
 		if err != nil {
 			return fmt.Errorf("embedded broker: %w", err)
@@ -222,6 +223,13 @@ func (g *Gateway) brokerCheck(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	return fmt.Errorf("no broker answers: %w", errors.Join(errs...))
+}
+
+// rawMessageBytes is the most one message of a raw topic takes in Kafka: an intake message of intake.maxBytes, its
+// headers and the record batch around it. The embedded broker, the intake's publisher and the router's reader
+// are sized for it; a real cluster's raw topics need a max.message.bytes at least this large.
+func (g *Gateway) rawMessageBytes() int {
+	return int(g.cfg.Intake.MaxBytes) + 64<<10
 }
 
 // backlogCollector exposes the outbox backlog: messages committed but not yet published.

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,6 +119,30 @@ intake:
 		`ketenpoort_source_lag{source="gemeente-eindhoven"} 0`,
 	} {
 		waitMetric(t, "http://"+opsAddr+"/metrics", line)
+	}
+	// An export over a megabyte (Kafka's default message size) is taken in and handled like any other.
+	big := "\ufeffPersoonsnummer;BSN;Voornamen;Voorvoegsel;Geslachtsnaam;Geboortedatum;Geslacht;Straat;Huisnummer;Toevoeging;Postcode;Woonplaats;Dossiernummer;Signaal;Datum signaal;Regisseur\r\n" +
+		"EHV-3;;Piet;;Jansen;02-02-1980;M;Kerkstraat;14;;5611AB;Eindhoven;D-2;" + strings.Repeat("x", 1500000) + ";01-03-2026;Wijkteam\r\n"
+	req, _ := http.NewRequest("POST", "http://"+intakeAddr+"/intake/gemeente-eindhoven", strings.NewReader(big))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("push of %d bytes: %d, want 202", len(big), resp.StatusCode)
+	}
+	for {
+		n, _ := store.NewSourceRecords(pool).Count(context.Background(), "gemeente-eindhoven")
+		d, _ := store.NewDeadLetters(pool).Count(context.Background(), store.DeadLetterNew)
+		if n+d == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the large export was not handled: %d records and %d dead letters, want 3 together", n, d)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	// The relay publishes what the stage committed.
 	for {

@@ -19,6 +19,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 
+	"github.com/ketenpoort/ketenpoort/pipelines/kafka"
 	"github.com/ketenpoort/ketenpoort/pipelines/stage"
 	"github.com/ketenpoort/ketenpoort/pipelines/store"
 )
@@ -100,6 +101,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// One partition per source keeps a source's messages in order.
 	msg.Metadata.Set(store.PartitionKeyMetadata, source)
 	if err := h.pub.Publish(h.topicPrefix+source, msg); err != nil {
+		if errors.Is(err, kafka.ErrMessageTooLarge) {
+			// Sending it again would fail again: not a 503. The broker's or topic's limit is below intake.maxBytes.
+			h.log.Error("intake: the raw topic refuses a message this large", "source", source, "bytes", len(body), "error", err)
+			httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("message of %d bytes is larger than the raw topic accepts: split it or send it as a file", len(body)))
+			return
+		}
 		h.log.Error("intake: raw topic unavailable", "source", source, "error", err)
 		httpError(w, http.StatusServiceUnavailable, "message not stored, send it again later")
 		return

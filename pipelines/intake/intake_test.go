@@ -15,6 +15,8 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 
+	"github.com/ketenpoort/ketenpoort/pipelines/broker"
+	"github.com/ketenpoort/ketenpoort/pipelines/kafka"
 	"github.com/ketenpoort/ketenpoort/pipelines/stage"
 )
 
@@ -85,5 +87,38 @@ func TestIntake(t *testing.T) {
 func TestNewHandlerRejectsBadHash(t *testing.T) {
 	if _, err := NewHandler(nil, "raw.", []Partner{{Code: "X", TokenSHA256: "abc"}}, 1, slog.Default()); err == nil {
 		t.Error("a short token hash was accepted")
+	}
+}
+
+// TestIntakeMessageLargerThanTheTopicAccepts pushes, through a real broker whose limit is below the intake's,
+// a message the broker refuses: 413, not 503 — sending it again would fail again.
+func TestIntakeMessageLargerThanTheTopicAccepts(t *testing.T) {
+	b, err := broker.Start(context.Background(), broker.Config{Addr: "127.0.0.1:0", MaxMessageBytes: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: b.Addrs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	sum := sha256.Sum256([]byte("tok"))
+	h, err := NewHandler(pub, "raw.", []Partner{{Code: "GEM-EHV", TokenSHA256: hex.EncodeToString(sum[:]), Sources: []string{"gemeente-eindhoven"}}},
+		1<<20, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		size, want int
+	}{{100, http.StatusAccepted}, {10000, http.StatusRequestEntityTooLarge}} {
+		req := httptest.NewRequest("POST", "/intake/gemeente-eindhoven", strings.NewReader(strings.Repeat("x", tt.size)))
+		req.SetPathValue("source", "gemeente-eindhoven")
+		req.Header.Set("Authorization", "Bearer tok")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%d bytes: status %d (%s), want %d", tt.size, rec.Code, strings.TrimSpace(rec.Body.String()), tt.want)
+		}
 	}
 }

@@ -75,10 +75,19 @@ func (p *Publisher) Publish(topic string, msgs ...*message.Message) error {
 	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.WriteTimeout)
 	defer cancel()
 	if err := p.writer.WriteMessages(ctx, records...); err != nil {
+		var each kafkago.WriteErrors
+		if errors.As(err, &each) && errors.Join(each...) != nil {
+			err = errors.Join(each...) // kafka-go's per-message errors, open to errors.Is
+		}
 		return fmt.Errorf("publishing %d messages to %s: %w", len(msgs), topic, err)
 	}
 	return nil
 }
+
+// ErrMessageTooLarge is in the error of a Publish whose message is larger than the publisher's BatchBytes or
+// than the broker accepts on the topic (message.max.bytes, a topic's max.message.bytes): sending it again fails
+// again.
+var ErrMessageTooLarge error = kafkago.MessageSizeTooLarge
 
 // Close waits for running Publish calls, flushes and closes the producer.
 // Publish fails with ErrPublisherClosed afterwards. Close is idempotent.
