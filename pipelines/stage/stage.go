@@ -9,9 +9,11 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -63,6 +65,9 @@ type Stage struct {
 	// ChunkSize bounds how many outcomes one transaction holds; an input larger than that is stored in several
 	// transactions. Everything the stage writes is idempotent, so a retry after a partial failure is safe.
 	ChunkSize int
+	// Lanes is how many of an input's chunks are stored at once, each in its own transaction; a record keeps
+	// the lane of its local id. Default 1: one chunk after the other.
+	Lanes int
 	// Metrics, when set, counts records, rejections and findings per source.
 	Metrics *Metrics
 	// Resolver, when set, resolves every mapped person in the transaction that stores its record, so the person
@@ -102,7 +107,6 @@ func (s *Stage) Handle(msg *message.Message) error {
 // Process reads in for the source named in prov and stores the outcome. prov.MessageID must identify the input
 // stably (a redelivery of the same input has the same id), so that ids of everything derived from it are stable.
 func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.ReadSeeker) (Counts, error) {
-	var counts Counts
 	src, err := s.sources.Get(prov.Source)
 	if err != nil {
 		// No mapping for the source: keep the message as a dead letter rather than lose or loop on it.
@@ -118,52 +122,16 @@ func (s *Stage) Process(ctx context.Context, prov canonical.Provenance, in io.Re
 		prov.Partner = src.Mapping.Partner()
 	}
 
-	var batch []item
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		var (
-			resolved []identity.Result
-			took     time.Duration
-		)
-		err := s.inTx(ctx, func(tx pgx.Tx) (err error) {
-			resolved, took, err = s.store(ctx, tx, batch)
-			return err
-		})
-		if err == nil {
-			s.Metrics.resolved(prov.Source, resolved, took)
-		}
-		for _, it := range batch {
-			if it.o.Rejection != nil {
-				counts.Rejected++
-			} else {
-				counts.Records++
-			}
-			if err == nil {
-				s.count(prov.Source, it.o)
-			}
-		}
-		batch = batch[:0]
-		return err
-	}
-	var storeErr error
+	l := s.newLanes(ctx, prov)
 	n := 0
 	readErr := src.Process(ctx, in, prov, func(o source.Outcome) error {
-		batch = append(batch, item{prov: prov, index: n, o: o})
+		err := l.add(item{prov: prov, index: n, o: o})
 		n++
-		if len(batch) >= s.ChunkSize {
-			if storeErr = flush(); storeErr != nil {
-				return storeErr
-			}
-		}
-		return nil
+		return err
 	})
+	counts, storeErr := l.close()
 	if storeErr != nil {
 		return counts, storeErr
-	}
-	if err := flush(); err != nil {
-		return counts, err
 	}
 	if readErr != nil {
 		if ctx.Err() != nil {
@@ -321,8 +289,24 @@ func (s *Stage) deadLetter(ctx context.Context, tx pgx.Tx, prov canonical.Proven
 // inTx runs fn in a transaction, again when PostgreSQL aborted it for a deadlock or a serialisation failure (two
 // resolutions locking the same persons in different orders): everything the stage writes is idempotent.
 func (s *Stage) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return s.inTxAttempts(ctx, 5, fn)
+}
+
+// inTxAttempts runs fn in a transaction, up to attempts times while PostgreSQL aborts it for a deadlock or a
+// serialization failure, waiting a little longer, at random, before each next attempt so that the transactions
+// that collided do not collide again.
+func (s *Stage) inTxAttempts(ctx context.Context, attempts int, fn func(pgx.Tx) error) error {
 	var err error
-	for attempt := 0; attempt < 5; attempt++ {
+	for attempt := 0; attempt < attempts; attempt++ {
+		if attempt > 0 {
+			t := time.NewTimer(time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return fmt.Errorf("storing outcome: %w", errors.Join(err, ctx.Err()))
+			}
+		}
 		if err = pgx.BeginFunc(ctx, s.pool, fn); err == nil || !identity.Retryable(err) {
 			break
 		}

@@ -3,7 +3,9 @@ package stage
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity"
 	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
 	"github.com/ketenpoort/ketenpoort/pipelines/source"
 	"github.com/ketenpoort/ketenpoort/pipelines/store"
@@ -159,4 +162,65 @@ func outboxIDs(t *testing.T, pool *pgxpool.Pool) map[string]int {
 		ids[id]++
 	}
 	return ids
+}
+
+// TestProcessInLanes stores an input on three lanes in chunks of two, with person resolution: every record is
+// stored and resolved once, and of a record delivered twice in one input the later version is kept.
+func TestProcessInLanes(t *testing.T) {
+	st, pool := newStage(t)
+	ctx := context.Background()
+	r, err := identity.New(pool, identity.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Resolver, st.Lanes, st.ChunkSize = r, 3, 2
+	st.Metrics = NewMetrics(prometheus.NewRegistry())
+	var in strings.Builder
+	in.WriteString(strings.SplitAfter(csvInput, "\r\n")[0])
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&in, "EHV-%d;;Kees%d;;Jansen;01-01-19%02d;M;Kerkstraat;%d;;5611AB;Eindhoven;D-%d;overlast;01-03-2026;Wijkteam\r\n", i, i, 40+i, i, i)
+	}
+	in.WriteString("EHV-5;;Cornelis;;Jansen;01-01-1945;M;Kerkstraat;5;;5611AB;Eindhoven;D-5;overlast;01-03-2026;Wijkteam\r\n")
+	prov := canonical.Provenance{Source: "gemeente-eindhoven", ReceivedAt: time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC), MessageID: "msg-lanes"}
+	counts, err := st.Process(ctx, prov, strings.NewReader(in.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts.Records != 31 || counts.Rejected != 0 {
+		t.Fatalf("counts = %+v, want 31 records", counts)
+	}
+	if n, err := store.NewSourceRecords(pool).Count(ctx, "gemeente-eindhoven"); err != nil || n != 30 {
+		t.Errorf("%d stored records (%v), want 30", n, err)
+	}
+	rec, err := store.NewSourceRecords(pool).Get(ctx, "gemeente-eindhoven", "EHV-5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.Persons[0].Name.GivenNames; got != "Cornelis" {
+		t.Errorf("EHV-5 stored as %q, want the later version Cornelis", got)
+	}
+	for i := 1; i <= 30; i++ {
+		if id, err := r.PersonOf(ctx, "gemeente-eindhoven", fmt.Sprintf("EHV-%d", i)); err != nil || id == "" {
+			t.Errorf("EHV-%d has no person: %q, %v", i, id, err)
+		}
+	}
+	resolved := 0.0
+	for _, d := range []string{"match", "possible-match", "no-match", "conflict"} {
+		resolved += testutil.ToFloat64(st.Metrics.Resolved.WithLabelValues("gemeente-eindhoven", d))
+	}
+	if resolved != 31 {
+		t.Errorf("%v persons resolved, want 31: each record's once", resolved)
+	}
+}
+
+// TestProcessStoppedReportsIt stops the input's context before anything is stored: Process must say so, or the
+// message would be acknowledged with its records never stored.
+func TestProcessStoppedReportsIt(t *testing.T) {
+	st, _ := newStage(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	prov := canonical.Provenance{Source: "gemeente-eindhoven", ReceivedAt: time.Now(), MessageID: "msg-stopped"}
+	if _, err := st.Process(ctx, prov, strings.NewReader(csvInput)); err == nil {
+		t.Fatal("Process of a stopped input reported no error")
+	}
 }
