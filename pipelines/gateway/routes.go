@@ -64,9 +64,9 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 	// of the records' persons; two handlers that lock the same keys in another order deadlock, PostgreSQL aborts
 	// one, and the stage runs that transaction again (stage.inTx).
 	st.ChunkSize = 64
-	// Two chunks of a message are stored at once. More lanes deadlock more often than they gain on two cores (a
-	// 20,000-record export: 1 lane 40.6-51.7 s, 2 lanes 30.8-45.2 s, 4 lanes 72 s); a chunk that deadlocks twice
-	// is stored in halves (stage.lanes).
+	// Two chunks of a message are stored at once: on two cores PostgreSQL is the limit, and four lanes gain
+	// nothing over two (a 20,000-record export: 1 lane 40.6-51.7 s; 2 lanes 30.9-51.5 s, median 34.0; 4 lanes
+	// 29.8-40.5 s, median 36.0). A chunk that deadlocks twice is stored in halves (stage.lanes).
 	st.Lanes = 2
 	for _, name := range sources.Names() {
 		router.AddNoPublisherHandler("map."+name, g.cfg.Kafka.Topics.RawPrefix+name, sub, st.Handle)

@@ -96,10 +96,19 @@ func (r *Resolver) ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Pe
 		}
 		rs[i] = x
 	}
+	// The first group takes the locks of every record: a transaction that took more locks with each group would
+	// deadlock with another doing the same over the same keys in another order.
+	var all []uint64
+	if len(rs) > 1 {
+		for _, x := range rs {
+			all = append(all, x.locks...)
+		}
+	}
 	out := make([]Result, 0, len(ps))
 	for first := true; len(rs) > 0; first = false {
 		k := keyIndependent(rs)
-		done, err := r.resolveGroup(ctx, tx, rs[:k], first, k == len(rs))
+		done, err := r.resolveGroup(ctx, tx, rs[:k], first, k == len(rs), all)
+		all = nil
 		if err != nil {
 			return nil, err
 		}
@@ -139,10 +148,10 @@ func keyIndependent(rs []*resolution) int {
 // resolveGroup resolves a prefix of rs, records that do not find one another by their keys, and returns its length:
 // the records up to the first that involves a person an earlier one involves, which is left to a next group. The
 // first group of a ResolveMany switches the transaction to generic plans, the last switches back (genericPlansSQL).
-func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, first, last bool) (int, error) {
+func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, first, last bool, extraLocks []uint64) (int, error) {
 	counts := map[uint64]int64{}
 	var totals [match.NumTerms]match.TermTotals
-	if err := r.readGroup(ctx, tx, rs, first, counts, &totals); err != nil {
+	if err := r.readGroup(ctx, tx, rs, first, counts, &totals, extraLocks); err != nil {
 		return 0, err
 	}
 
@@ -338,10 +347,10 @@ func (x *resolution) sees(touched map[string]bool, st *personState) bool {
 	return false
 }
 
-// readGroup takes the advisory locks of the records rs, then reads each record's state, its candidates and its
+// readGroup takes the advisory locks of the records rs (and extraLocks), then reads each record's state, its candidates and its
 // manual decisions, and the counts of their names and the totals, in one round trip.
-func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, first bool, counts map[uint64]int64, totals *[match.NumTerms]match.TermTotals) error {
-	var locks []uint64
+func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, first bool, counts map[uint64]int64, totals *[match.NumTerms]match.TermTotals, extraLocks []uint64) error {
+	locks := slices.Clone(extraLocks)
 	var terms []uint64
 	for _, x := range rs {
 		locks = append(locks, x.locks...)
