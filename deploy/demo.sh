@@ -78,11 +78,17 @@ push demo-ehv zsm xsd/zsm/examples/zaakberichten.xml
 
 step "waiting until the pushed messages are mapped and resolved and the outbox (batch ingest included) is drained"
 for _ in $(seq 1 600); do
-  backlog=$(curl -fsS "$ops/metrics" | awk '/^ketenpoort_outbox_backlog/ {print $2}')
-  [ "${backlog:-1}" = "0" ] && break
+  metrics=$(curl -fsS "$ops/metrics")
+  backlog=$(awk '/^ketenpoort_outbox_backlog/ {print $2}' <<<"$metrics")
+  lag=$(awk '/^ketenpoort_source_lag/ {s += ($2 < 0 ? 1 : $2)} END {print s + 0}' <<<"$metrics")
+  [ "${backlog:-1}" = "0" ] && [ "$lag" = "0" ] && break
   sleep 0.2
 done
-echo "outbox backlog: $backlog"
+echo "outbox backlog: $backlog, raw messages not yet handled: $lag"
+
+step "what ops see on /metrics: the pushed records, their persons, the review queue, each source's lag"
+grep -E '^ketenpoort_(records_mapped_total|records_rejected_total|persons_resolved_total|persons_created_total|persons_merged_total|review_open|source_lag)' <<<"$metrics" | grep -v ' 0$' || true
+grep -E '^ketenpoort_person_resolution_seconds_(sum|count)' <<<"$metrics" || true
 
 count() { kcat -C -b 127.0.0.1:9092 -t "$1" -e -q 2>/dev/null | wc -l; }
 step "on Kafka now (kcat, a plain Kafka client)"
