@@ -347,8 +347,8 @@ func (x *resolution) sees(touched map[string]bool, st *personState) bool {
 	return false
 }
 
-// readGroup takes the advisory locks of the records rs (and extraLocks), then reads each record's state, its candidates and its
-// manual decisions, and the counts of their names and the totals, in one round trip.
+// readGroup takes the advisory locks of the records rs and extraLocks, then reads each record's state, its
+// candidates and its manual decisions, and the counts of their names and the totals, in one round trip.
 func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, first bool, counts map[uint64]int64, totals *[match.NumTerms]match.TermTotals, extraLocks []uint64) error {
 	locks := slices.Clone(extraLocks)
 	var terms []uint64
