@@ -20,8 +20,8 @@ type Metrics struct {
 	// Created counts the persons minted for records of a source, Merged the persons merged into another by them,
 	// Reviews the review items they raised.
 	Created, Merged, Reviews *prometheus.CounterVec
-	// Resolution is the time one resolution takes: the persons of one transaction's records (one record in the
-	// gateway) against the index, inside the transaction that stores them.
+	// Resolution is the time one resolution takes: the persons of one transaction's records (a chunk of up to 64
+	// in the gateway) against the index, inside the transaction that stores them.
 	Resolution prometheus.Histogram
 }
 
@@ -42,7 +42,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Merged:  perSource("ketenpoort_persons_merged_total", "Persons merged into another because a record of the source matched both."),
 		Reviews: perSource("ketenpoort_review_items_raised_total", "Review items (possible matches, BSN conflicts) raised by records of a source."),
 		Resolution: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ketenpoort_person_resolution_seconds",
-			Help:    "Time one resolution takes: the persons of one transaction's records (one record in the gateway) against the index.",
+			Help:    "Time one resolution takes: the persons of one transaction's records (up to 64 in the gateway) against the index.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}),
 	}
 	reg.MustRegister(m.Records, m.Rejected, m.Findings, m.Resolved, m.Created, m.Merged, m.Reviews, m.Resolution)
