@@ -32,7 +32,7 @@ func subscriberConfig(brokers []string, group string) kafka.SubscriberConfig {
 	return kafka.SubscriberConfig{
 		Brokers:           brokers,
 		ConsumerGroup:     group,
-		MaxWait:           100 * time.Millisecond,
+		MaxWait:           500 * time.Millisecond, // kafka-go allows a fetch MaxWait to answer: shorter times out under load
 		SessionTimeout:    3 * time.Second,
 		HeartbeatInterval: 100 * time.Millisecond,
 		RebalanceTimeout:  2 * time.Second,
