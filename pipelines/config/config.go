@@ -29,6 +29,8 @@ type Config struct {
 	Outbox Outbox `yaml:"outbox"`
 	// Intake configures the HTTP intake where partners push messages.
 	Intake Intake `yaml:"intake"`
+	// Pipeline configures how the router stores and resolves what it maps from a raw message.
+	Pipeline Pipeline `yaml:"pipeline"`
 	// Identity configures person resolution: the m/u weights, the MATCH and POSSIBLE MATCH thresholds, the block
 	// size cap. `ketenpoort identity train` writes the weights it estimates here.
 	Identity identity.Config `yaml:"identity"`
@@ -38,6 +40,16 @@ type Config struct {
 	DataDir string `yaml:"dataDir"`
 	// ShutdownTimeout bounds how long a stop may take to finish in-flight work.
 	ShutdownTimeout time.Duration `yaml:"shutdownTimeout"`
+}
+
+// Pipeline configures how the router stores and resolves the records of a raw message.
+type Pipeline struct {
+	// ChunkSize is how many records one transaction stores and resolves, default 64: the records of a chunk share
+	// resolution's round trips to PostgreSQL.
+	ChunkSize int `yaml:"chunkSize"`
+	// Lanes is how many chunks of one message are stored at once, each in a transaction and a connection of its
+	// own, default 2. More help only where PostgreSQL has more cores to use; a record's versions stay in order.
+	Lanes int `yaml:"lanes"`
 }
 
 // Log configures log/slog output. Logs never carry a BSN or a name.
@@ -205,6 +217,12 @@ func (c *Config) setDefaults() {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 30 * time.Second
 	}
+	if c.Pipeline.ChunkSize == 0 {
+		c.Pipeline.ChunkSize = 64
+	}
+	if c.Pipeline.Lanes == 0 {
+		c.Pipeline.Lanes = 2
+	}
 	def(&c.Identity.Topic, c.Kafka.Topics.Identity)
 	c.Identity.SetDefaults()
 }
@@ -254,6 +272,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Outbox.PollInterval < 10*time.Millisecond {
 		bad("outbox.pollInterval", "want at least 10ms, got %s", c.Outbox.PollInterval)
+	}
+	if c.Pipeline.ChunkSize < 1 || c.Pipeline.ChunkSize > 10000 {
+		bad("pipeline.chunkSize", "want 1 to 10000, got %d", c.Pipeline.ChunkSize)
+	}
+	if c.Pipeline.Lanes < 1 || c.Pipeline.Lanes > c.Database.MaxConns {
+		bad("pipeline.lanes", "want 1 to database.maxConns (%d), got %d", c.Database.MaxConns, c.Pipeline.Lanes)
 	}
 	if c.Outbox.BatchSize < 1 || c.Outbox.BatchSize > 100000 {
 		bad("outbox.batchSize", "want 1 to 100000, got %d", c.Outbox.BatchSize)

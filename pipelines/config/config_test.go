@@ -35,6 +35,7 @@ func TestBadConfigs(t *testing.T) {
 		"not-a-list.bad.yml":          {"kafka.brokers (line 2): want a list"},
 		"bad-topic.bad.yml":           {`kafka.topics.dossiers: "dossiers v1": only letters, digits`},
 		"twice.bad.yml":               {"mappings (line 2): key given twice"},
+		"bad-pipeline.bad.yml":        {"pipeline.chunkSize: want 1 to 10000, got -1", "pipeline.lanes: want 1 to database.maxConns (10), got 50"},
 		"identity-thresholds.bad.yml": {"identity: match: thresholds.match (5) must be above thresholds.possible (12)"},
 		"bad-partner.bad.yml":         {"intake.partners[0].tokenSha256: want the 64 hex digits", "intake.partners[0].sources: name at least one source"},
 	}
@@ -88,6 +89,9 @@ func TestDefaults(t *testing.T) {
 	if c.Kafka.Topics.Dossiers != "ketenpoort.dossiers.v1" || c.Outbox.PollInterval != time.Second {
 		t.Errorf("defaults not applied: %+v", c)
 	}
+	if c.Pipeline.ChunkSize != 64 || c.Pipeline.Lanes != 2 {
+		t.Errorf("pipeline defaults: %+v, want chunks of 64 on 2 lanes", c.Pipeline)
+	}
 }
 
 func TestFullConfigValues(t *testing.T) {
@@ -96,7 +100,7 @@ func TestFullConfigValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.EmbeddedBroker() || len(c.Kafka.Brokers) != 2 || c.Outbox.PollInterval != 250*time.Millisecond ||
-		c.ShutdownTimeout != time.Minute || c.Database.MaxConns != 20 {
+		c.ShutdownTimeout != time.Minute || c.Database.MaxConns != 20 || c.Pipeline.ChunkSize != 32 || c.Pipeline.Lanes != 4 {
 		t.Errorf("values not read: %+v", c)
 	}
 }

@@ -59,15 +59,11 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 	st.Metrics = stage.NewMetrics(g.ops.Registry())
 	g.ops.Registry().MustRegister(countGauge("ketenpoort_review_open",
 		"Review items (possible matches, BSN conflicts) waiting for a reviewer", resolver.OpenReviews))
-	// 64 records per transaction share resolution's round trips (ResolveMany): a 10,000-record export resolves
-	// 3.6 times as fast as one record per transaction, with the same decisions. Resolution locks the blocking keys
-	// of the records' persons; two handlers that lock the same keys in another order deadlock, PostgreSQL aborts
-	// one, and the stage runs that transaction again (stage.inTx).
-	st.ChunkSize = 64
-	// Two chunks of a message are stored at once: on two cores PostgreSQL is the limit, and four lanes gain
-	// nothing over two (a 20,000-record export: 1 lane 40.6-51.7 s; 2 lanes 30.9-51.5 s, median 34.0; 4 lanes
-	// 29.8-40.5 s, median 36.0). A chunk that deadlocks twice is stored in halves (stage.lanes).
-	st.Lanes = 2
+	// Chunks of records per transaction share resolution's round trips (ResolveMany); lanes store several chunks
+	// of a message at once. On two cores, 64 and 2 (the defaults): a 20,000-record export 141-177 s at one record
+	// per transaction, 34 s (median) so; four lanes gain nothing there. A chunk that deadlocks twice is stored in
+	// halves (stage.lanes).
+	st.ChunkSize, st.Lanes = g.cfg.Pipeline.ChunkSize, g.cfg.Pipeline.Lanes
 	for _, name := range sources.Names() {
 		router.AddNoPublisherHandler("map."+name, g.cfg.Kafka.Topics.RawPrefix+name, sub, st.Handle)
 	}
