@@ -3,7 +3,6 @@ package stage
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,9 +10,6 @@ import (
 
 	"github.com/ketenpoort/ketenpoort/canonical"
 	"github.com/ketenpoort/ketenpoort/pipelines/identity"
-	"github.com/ketenpoort/ketenpoort/pipelines/pglocal/pgtest"
-	"github.com/ketenpoort/ketenpoort/pipelines/source"
-	"github.com/ketenpoort/ketenpoort/pipelines/store"
 	"github.com/ketenpoort/ketenpoort/pipelines/synthetic"
 )
 
@@ -35,20 +31,8 @@ func BenchmarkProcessResolved(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg, err := source.Load("../../mappings")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = reg.Close() })
+	st, pool := newStageOf(b, "../../mappings") // the real mapping, which the generator writes for
 	ctx := context.Background()
-	pool, err := store.Open(ctx, pgtest.TestDB(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
-	if err := store.Migrate(ctx, pool); err != nil {
-		b.Fatal(err)
-	}
 	r, err := identity.New(pool, identity.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
@@ -58,11 +42,10 @@ func BenchmarkProcessResolved(b *testing.B) {
 		chunk, lanes int
 	}{{"chunk=1", 1, 1}, {"chunk=64", 64, 1}, {"chunk=64/lanes=2", 64, 2}} {
 		b.Run(bc.name, func(b *testing.B) {
-			st := New(reg, pool, Topics{Records: "records", DeadLetters: "deadletters"}, slog.New(slog.DiscardHandler))
 			st.Resolver, st.ChunkSize, st.Lanes = r, bc.chunk, bc.lanes
 			var records int
 			var busy time.Duration
-			for i := 0; b.Loop(); i++ {
+			for b.Loop() {
 				b.StopTimer()
 				if _, err := pool.Exec(ctx, `TRUNCATE persons, person_records, person_documents, blocking_keys, decisions,
 					review_queue, outbox, source_records, dead_letters, name_frequencies, name_frequency_totals`); err != nil {

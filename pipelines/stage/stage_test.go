@@ -28,7 +28,12 @@ const csvInput = "\ufeffPersoonsnummer;BSN;Voornamen;Voorvoegsel;Geslachtsnaam;G
 	"EHV-3;;Piet\r\n" + // wrong column count: adapter rejects
 	"EHV-4;;Fatima;;El Amrani;31-02-1990;V;Markt;1;;5611AB;Eindhoven;D-2;overlast;01-03-2026;Wijkteam\r\n" // impossible date
 
-func newStage(t *testing.T) (*Stage, *pgxpool.Pool) {
+func newStage(t testing.TB) (*Stage, *pgxpool.Pool) {
+	return newStageOf(t, "testdata/mappings")
+}
+
+// newStageOf returns a stage over the mapping files in dir and a migrated test database.
+func newStageOf(t testing.TB, dir string) (*Stage, *pgxpool.Pool) {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := store.Open(ctx, pgtest.TestDB(t))
@@ -39,7 +44,7 @@ func newStage(t *testing.T) (*Stage, *pgxpool.Pool) {
 	if err := store.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	reg, err := source.Load("testdata/mappings")
+	reg, err := source.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
