@@ -30,6 +30,10 @@ import (
 // DefaultAddr is where the embedded broker listens unless told otherwise.
 const DefaultAddr = "127.0.0.1:9092"
 
+// DefaultMaxMessageBytes is the largest record batch the embedded broker takes unless told otherwise: Kafka's
+// default message.max.bytes.
+const DefaultMaxMessageBytes = 1048588
+
 // Config configures the embedded broker. The zero value of every field is
 // replaced by its documented default.
 type Config struct {
@@ -61,7 +65,7 @@ type Config struct {
 
 	// MaxMessageBytes is the largest record batch a producer may write,
 	// Kafka's message.max.bytes; a topic's max.message.bytes overrides it.
-	// Default 1048588, Kafka's.
+	// Default DefaultMaxMessageBytes.
 	MaxMessageBytes int
 
 	// GroupMinSessionTimeout and GroupMaxSessionTimeout bound the session
@@ -84,7 +88,7 @@ func (c *Config) setDefaults() {
 		c.DefaultPartitions = 3
 	}
 	if c.MaxMessageBytes == 0 {
-		c.MaxMessageBytes = 1048588
+		c.MaxMessageBytes = DefaultMaxMessageBytes
 	}
 	if c.GroupMinSessionTimeout == 0 {
 		c.GroupMinSessionTimeout = time.Second

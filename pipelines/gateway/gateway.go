@@ -149,7 +149,7 @@ func (g *Gateway) start(ctx context.Context) error {
 		b, err := broker.Start(ctx, broker.Config{
 			Addr: g.cfg.Kafka.Embedded.Listen, DataDir: g.cfg.Kafka.Embedded.DataDir,
 			DefaultPartitions: g.cfg.Kafka.Embedded.Partitions, Logger: g.log.With("component", "broker"),
-			MaxMessageBytes: max(g.rawMessageBytes(), 1048588),
+			MaxMessageBytes: max(g.rawMessageBytes(), broker.DefaultMaxMessageBytes),
 		})
 		if err != nil {
 			return fmt.Errorf("embedded broker: %w", err)

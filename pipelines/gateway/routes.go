@@ -102,7 +102,7 @@ func (g *Gateway) addPipeline(ctx context.Context, group *run.Group, sources *so
 	if g.cfg.Intake.Listen == "off" {
 		return nil
 	}
-	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: g.brokers, BatchBytes: int64(max(g.rawMessageBytes(), 1<<20)),
+	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Brokers: g.brokers, BatchBytes: int64(g.rawMessageBytes()),
 		Logger: g.log.With("component", "kafka")})
 	if err != nil {
 		return fmt.Errorf("starting intake publisher: %w", err)

@@ -42,7 +42,7 @@ func (s *Stage) newLanes(ctx context.Context, prov canonical.Provenance) *lanes 
 		go func() {
 			defer l.wg.Done()
 			for batch := range l.in[i] {
-				if l.failed() {
+				if l.firstErr() != nil {
 					continue // drain: the input is given up and will be delivered again
 				}
 				l.store(batch)
@@ -125,7 +125,7 @@ func (l *lanes) store(batch []item) {
 	if len(batch) > 1 && identity.Retryable(err) && l.ctx.Err() == nil {
 		half := len(batch) / 2
 		l.store(batch[:half])
-		if !l.failed() {
+		if l.firstErr() == nil {
 			l.store(batch[half:])
 		}
 		return
@@ -148,12 +148,6 @@ func (l *lanes) store(batch []item) {
 			s.count(l.prov.Source, it.o)
 		}
 	}
-}
-
-func (l *lanes) failed() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.err != nil
 }
 
 func (l *lanes) firstErr() error {
