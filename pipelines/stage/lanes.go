@@ -70,16 +70,21 @@ func (l *lanes) add(it item) error {
 	return l.firstErr()
 }
 
+// hand gives lane i its chunk, or, once the input is stopped, records that the chunk was not stored.
 func (l *lanes) hand(i int) {
-	if len(l.batches[i]) == 0 {
+	batch := l.batches[i]
+	l.batches[i] = nil
+	if len(batch) == 0 {
 		return
 	}
-	select {
-	case l.in[i] <- l.batches[i]:
-	case <-l.ctx.Done():
-		l.fail(context.Cause(l.ctx)) // not stored: never report the input done
+	if l.ctx.Err() == nil {
+		select {
+		case l.in[i] <- batch:
+			return
+		case <-l.ctx.Done():
+		}
 	}
-	l.batches[i] = nil
+	l.fail(context.Cause(l.ctx)) // not stored: never report the input done
 }
 
 // fail records err as the first error, if none is, and stops the lanes.

@@ -229,3 +229,17 @@ func TestProcessStoppedReportsIt(t *testing.T) {
 		t.Fatal("Process of a stopped input reported no error")
 	}
 }
+
+// TestLanesStoppedReportTheChunkNotStored stops the lanes before a chunk is handed over: closing them must report
+// it, whether or not the reader noticed the stop.
+func TestLanesStoppedReportTheChunkNotStored(t *testing.T) {
+	st, _ := newStage(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	prov := canonical.Provenance{Source: "gemeente-eindhoven", ReceivedAt: time.Now(), MessageID: "msg-stopped"}
+	l := st.newLanes(ctx, prov)
+	cancel()
+	_ = l.add(item{prov: prov, o: source.Outcome{Canonical: canonical.Record{Provenance: canonical.Provenance{LocalID: "EHV-1"}}}})
+	if _, err := l.close(); err == nil {
+		t.Fatal("lanes stopped with a chunk not stored reported no error")
+	}
+}
