@@ -59,13 +59,18 @@ func newTestPubSub(t *testing.T, brokers []string, group string) (*Publisher, *S
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := testSubscriberConfig(brokers, group)
+	return pub, newTestSubscriber(t, testSubscriberConfig(brokers, group))
+}
+
+// newTestSubscriber returns a subscriber for cfg whose client diagnostics the test logs if it fails.
+func newTestSubscriber(t *testing.T, cfg SubscriberConfig) *Subscriber {
+	t.Helper()
 	cfg.Logger = failureLog(t)
 	sub, err := NewSubscriber(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pub, sub
+	return sub
 }
 
 // failureLog returns a debug logger whose last lines the test logs only if it fails: the client's diagnostics

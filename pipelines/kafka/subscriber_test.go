@@ -165,11 +165,7 @@ func TestGroupTakesOverPreviousOffsets(t *testing.T) {
 	subscribe := func() (*Subscriber, <-chan *message.Message) {
 		cfg := testSubscriberConfig(brokers, "ketenpoort")
 		cfg.PreviousGroup = "ketenpoort"
-		cfg.Logger = failureLog(t)
-		sub, err := NewSubscriber(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub := newTestSubscriber(t, cfg)
 		msgs, err := sub.Subscribe(ctx, topic)
 		if err != nil {
 			t.Fatal(err)
