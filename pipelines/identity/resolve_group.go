@@ -469,15 +469,26 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, f
 	return nil
 }
 
-// genericPlansSQL makes the rest of the transaction plan prepared statements once, generically, and keeps the
-// setting it had; restorePlansSQL gives it back. The resolver's statements are prepared (pgx caches them), and left
-// to itself PostgreSQL planned several of them anew at every execution (it keeps custom plans when they look
-// cheaper than the generic one): at a million records that planning was a quarter of the server's time per
-// record. The statements' plans do not depend on their arguments: index lookups per key, per record, per person.
+// genericPlansSQL makes the rest of the transaction plan the resolver's statements once, generically, as index
+// lookups, and keeps the settings it had; restorePlansSQL gives them back.
+//
+// The statements are prepared (pgx caches them per connection), and left to itself PostgreSQL planned several of
+// them anew at every execution (it keeps custom plans when they look cheaper than the generic one): at a million
+// records that planning was a quarter of the server's time per record. A generic plan, though, is made once, with
+// the statistics of that moment, and kept for the connection's life: made on an empty or never analysed index
+// (a new deployment; a server without autovacuum) it read person_records whole, by a sequential scan or a hash
+// join, for every record resolved afterwards. The statements' plans depend neither on their arguments nor on the
+// statistics: each is a few index lookups per key, per record, per person. So sequential scans, hash joins and
+// merge joins are off while they are planned (PostgreSQL then takes the indexes however small the tables look).
 const (
-	genericPlansSQL = `SELECT set_config('ketenpoort.plan_cache_mode', current_setting('plan_cache_mode'), true),
-    set_config('plan_cache_mode', 'force_generic_plan', true)`
-	restorePlansSQL = `SELECT set_config('plan_cache_mode', current_setting('ketenpoort.plan_cache_mode'), true)`
+	genericPlansSQL = `SELECT set_config('ketenpoort.plan_settings', concat_ws(',', current_setting('plan_cache_mode'),
+        current_setting('enable_seqscan'), current_setting('enable_hashjoin'), current_setting('enable_mergejoin')), true),
+    set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true),
+    set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`
+	restorePlansSQL = `SELECT set_config('plan_cache_mode', split_part(s, ',', 1), true),
+    set_config('enable_seqscan', split_part(s, ',', 2), true), set_config('enable_hashjoin', split_part(s, ',', 3), true),
+    set_config('enable_mergejoin', split_part(s, ',', 4), true)
+FROM current_setting('ketenpoort.plan_settings') AS s`
 )
 
 // reset forgets what was read about x: a record left to a next group is read again.

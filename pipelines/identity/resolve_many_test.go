@@ -157,32 +157,114 @@ func TestResolveManyGroups(t *testing.T) {
 	}
 }
 
-// TestResolveManyKeepsPlanSetting checks that ResolveMany gives the caller's transaction back its plan_cache_mode,
-// which it switches to generic plans while it resolves, when its records take one group or several.
-func TestResolveManyKeepsPlanSetting(t *testing.T) {
+// TestResolveManyKeepsPlanSettings checks that ResolveMany gives the caller's transaction back its planner settings,
+// which it changes while it resolves (genericPlansSQL), when its records take one group or several.
+func TestResolveManyKeepsPlanSettings(t *testing.T) {
 	r, pool, _ := newIndex(t)
 	ctx := context.Background()
 	recs := dedupRecords(5, 20).records
 	again := recs[1]
 	again.Provenance.LocalID += "-again" // recs[1] again: it finds recs[1], so it is resolved in a next group
+	const want = "force_custom_plan on on off"
 	for _, ps := range [][]canonical.Person{recs[:1], append(slices.Clone(recs[1:]), again)} {
 		if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+			if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_mergejoin = off`); err != nil {
 				return err
 			}
 			if _, err := r.ResolveMany(ctx, tx, ps); err != nil {
 				return err
 			}
-			var mode string
-			if err := tx.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&mode); err != nil {
+			var settings string
+			if err := tx.QueryRow(ctx, `SELECT concat_ws(' ', current_setting('plan_cache_mode'), current_setting('enable_seqscan'),
+    current_setting('enable_hashjoin'), current_setting('enable_mergejoin'))`).Scan(&settings); err != nil {
 				return err
 			}
-			if mode != "force_custom_plan" {
-				t.Errorf("after resolving %d records, plan_cache_mode %q, want force_custom_plan", len(ps), mode)
+			if settings != want {
+				t.Errorf("after resolving %d records, settings %q, want %q", len(ps), settings, want)
 			}
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestResolveUsesIndexesFromTheStart resolves records into an empty, never analysed index on one connection, as a
+// gateway of a new deployment does: the statements are planned once, generically, while the tables are empty, and
+// those plans stay with the connection. Neither the records resolved first nor those after may read the index's
+// tables whole: a sequential scan planned on the empty tables is paid for every record afterwards, and grows with
+// the index.
+func TestResolveUsesIndexesFromTheStart(t *testing.T) {
+	r, pool, url := newIndex(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tables := []string{"persons", "person_records", "person_documents", "blocking_keys", "manual_decisions", "name_frequencies"}
+	seqScans := func() map[string]int64 {
+		t.Helper()
+		if _, err := conn.Exec(ctx, `SELECT pg_stat_force_next_flush()`); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := conn.Query(ctx, `SELECT relname, seq_scan FROM pg_stat_user_tables WHERE relname = ANY($1)`, tables)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scans, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (kv struct {
+			table string
+			n     int64
+		}, err error) {
+			err = row.Scan(&kv.table, &kv.n)
+			return kv, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]int64{}
+		for _, kv := range scans {
+			m[kv.table] = kv.n
+		}
+		if len(m) != len(tables) {
+			t.Fatalf("statistics of %d tables, want %d: %v", len(m), len(tables), m)
+		}
+		return m
+	}
+
+	recs := dedupRecords(3, 400).records
+	// Records seen again, some with another record's data, and a manual link: every statement of the resolver runs.
+	for i := 0; i < 120; i += 6 {
+		again := recs[(i*5+7)%len(recs)]
+		again.Provenance = recs[i].Provenance
+		recs = append(recs, again)
+	}
+	before := seqScans()
+	for i := 0; i < len(recs); i += 32 {
+		chunk := recs[i:min(i+32, len(recs))]
+		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			_, err := r.ResolveMany(ctx, tx, chunk)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 64 {
+			if _, err := r.Link(ctx, refOf(recs[3]), refOf(recs[40]), "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := count(t, pool, `SELECT count(*) FROM person_records`); n < 400 {
+		t.Fatalf("%d records in the index, want all", n)
+	}
+	after := seqScans()
+	for _, table := range tables {
+		if d := after[table] - before[table]; d != 0 {
+			t.Errorf("resolving %d records into an empty index read %s whole %d times", len(recs), table, d)
+		}
+	}
+}
+
+func refOf(p canonical.Person) RecordRef {
+	return RecordRef{Source: p.Provenance.Source, LocalID: p.Provenance.LocalID}
 }
