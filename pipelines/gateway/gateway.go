@@ -197,6 +197,11 @@ func (g *Gateway) openDatabase(ctx context.Context) error {
 		return fmt.Errorf("migrating database: %w", err)
 	}
 	g.log.Info("database ready", "kind", srv.Kind().String())
+	var autovacuum string
+	if err := pool.QueryRow(ctx, `SELECT current_setting('autovacuum')`).Scan(&autovacuum); err == nil && autovacuum != "on" {
+		g.log.Warn("PostgreSQL's autovacuum is off: the outbox's published rows are never reclaimed and the tables' " +
+			"statistics never refreshed; turn it on, or run VACUUM ANALYZE on a schedule")
+	}
 	return nil
 }
 
