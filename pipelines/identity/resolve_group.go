@@ -32,8 +32,10 @@ type resolution struct {
 
 	existing         string // the record's person as read with its candidates; empty for a new record
 	existingFeatures []byte
+	rid              int64 // the record's id when it was resolved before, else 0
 	cands            []candidateRow
 	skipped          []SkippedBlock
+	bigs             []int64  // the hashes of the blocks skipped
 	links, unlinks   []string // persons of records manually linked to and unlinked from the record
 	old              [match.NumTerms]uint64
 	oldHashes        []int64 // the hashes of the keys a record resolved before is stored under
@@ -83,9 +85,10 @@ func (r *Resolver) prepare(p canonical.Person) (*resolution, error) {
 }
 
 // ResolveMany resolves the person records ps in tx, in their order, with the outcome Resolve would have for each
-// called on them one after the other, and returns their results in the same order. Records that cannot see one
-// another (none probes a key an earlier one is stored under, and none involves a person an earlier one involves)
-// share their round trips to the database; a record that can see an earlier one is resolved after it is written.
+// called on them one after the other, and returns their results in the same order. Records that do not depend on
+// one another (a record that finds an earlier one by a key tells it apart as a plain NO MATCH, and none involves a
+// person an earlier one involves) share their round trips to the database; a record that depends on an earlier one
+// is resolved after it is written.
 // The caller commits; on error it must roll back, and run its transaction again when the error is Retryable.
 func (r *Resolver) ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Person) ([]Result, error) {
 	rs := make([]*resolution, len(ps))
@@ -106,7 +109,7 @@ func (r *Resolver) ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Pe
 	}
 	out := make([]Result, 0, len(ps))
 	for first := true; len(rs) > 0; first = false {
-		k := keyIndependent(rs)
+		k := distinctRecords(rs)
 		done, err := r.resolveGroup(ctx, tx, rs[:k], first, k == len(rs), all)
 		all = nil
 		if err != nil {
@@ -120,29 +123,82 @@ func (r *Resolver) ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Pe
 	return out, nil
 }
 
-// keyIndependent returns the length of the longest prefix of rs in which no record is another's or probes a key an
-// earlier one is stored under: none of them would find an earlier one among its candidates.
-func keyIndependent(rs []*resolution) int {
-	if len(rs) < 2 {
-		return len(rs)
-	}
-	stored := map[int64]bool{}
-	refs := map[RecordRef]bool{}
+// distinctRecords returns the length of the longest prefix of rs in which no record comes twice.
+func distinctRecords(rs []*resolution) int {
+	refs := make(map[RecordRef]bool, len(rs))
 	for j, x := range rs {
 		if refs[x.self] {
 			return j
 		}
-		for _, h := range x.probes {
-			if stored[h] {
-				return j
-			}
-		}
 		refs[x.self] = true
-		for _, h := range x.hashes {
-			stored[h] = true
-		}
 	}
 	return len(rs)
+}
+
+// withinGroup gives each record of rs, read together, what resolving the records one after the other would have
+// shown it of the earlier ones, and returns the length of the prefix that can be resolved together. The candidates
+// read are the index before the group: an earlier record of the group resolved before is there as it was, and an
+// earlier new one is not there at all. So a record drops the earlier records' rows it read, and is compared in
+// memory with each earlier record it finds by a key (one not skipped as too big). The prefix ends at the first
+// record such a comparison finds more than a plain NO MATCH (it must see the earlier one's person: it is read
+// again with the next group), and at the first where a plain NO MATCH would still count for more than the number
+// compared: a record with manual decisions (every candidate of it is named), one whose blocks could grow past
+// maxBlock with the earlier records, or one that skipped a block an earlier record resolved before could leave.
+func (r *Resolver) withinGroup(rs []*resolution) (int, error) {
+	var before map[int64]bool // the ids of the earlier records resolved before
+	for j, x := range rs {
+		if len(before) > 0 {
+			for k := 0; k < len(x.cands); {
+				if before[x.cands[k].rid] {
+					x.cands, x.outs = slices.Delete(x.cands, k, k+1), slices.Delete(x.outs, k, k+1)
+					continue
+				}
+				k++
+			}
+		}
+		read, shared := len(x.cands), 0
+		for i, e := range rs[:j] {
+			found, usable := false, false
+			for _, h := range x.probes {
+				if slices.Contains(e.hashes, h) {
+					found = true
+					if !slices.Contains(x.bigs, h) {
+						usable = true
+						break
+					}
+				}
+			}
+			if !found {
+				continue
+			}
+			shared++
+			if !usable {
+				continue
+			}
+			c := candidateRow{rid: e.rid}
+			if c.rid == 0 {
+				c.rid = -int64(i + 1) // not written yet: never read back (see whoAreThey)
+			}
+			if err := decodeFeatures(e.feat, &c.features); err != nil {
+				return 0, fmt.Errorf("resolving %s: record %s: %w", x.self, e.self, err)
+			}
+			out := r.model.Decide(match.Compare(&x.f, &c.features))
+			if out.Decision != match.NoMatch {
+				return j, nil
+			}
+			x.cands, x.outs = append(x.cands, c), append(x.outs, out)
+		}
+		if shared > 0 && (len(x.links)+len(x.unlinks) > 0 || read+shared > r.cfg.MaxBlock || len(x.bigs) > 0 && len(before) > 0) {
+			return j, nil
+		}
+		if x.rid != 0 {
+			if before == nil {
+				before = map[int64]bool{}
+			}
+			before[x.rid] = true
+		}
+	}
+	return len(rs), nil
 }
 
 // resolveGroup resolves a prefix of rs, records that do not find one another by their keys, and returns its length:
@@ -164,20 +220,25 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	}
 
 	// Score, and find the persons that can matter: a person whose records are all NO MATCH cannot change the plan,
-	// so it is neither locked nor read. Every record of the group is scored and its candidates that matter named
-	// in one statement before the group is cut at the first record that involves a person an earlier one does; a
-	// record cut off is read and scored again with the next group (seldom: records of one input rarely share a
-	// person without sharing a key).
+	// so it is neither locked nor read. Every record of the group is scored, then the group is cut at the first
+	// record that depends on an earlier one by a key (withinGroup), its candidates that matter are named in one
+	// statement, and the group is cut again at the first record that involves a person an earlier one does; a
+	// record cut off is read and scored again with the next group.
 	for _, x := range rs {
 		x.outs = make([]match.Outcome, len(x.cands), len(x.cands)+1)
 		for k := range x.cands {
 			x.outs[k] = r.model.Decide(match.Compare(&x.f, &x.cands[k].features))
 		}
 	}
+	all := len(rs)
+	n, err := r.withinGroup(rs)
+	if err != nil {
+		return 0, err
+	}
+	rs = rs[:n]
 	if err := whoAreThey(ctx, tx, rs); err != nil {
 		return 0, err
 	}
-	all, n := len(rs), len(rs)
 	touched := map[string]bool{}
 	for j, x := range rs {
 		x.involved = make([]string, 0, len(x.links)+len(x.unlinks)+1)
@@ -398,9 +459,10 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, f
 		var ord int32
 		var person string
 		var fb []byte
-		if _, err := pgx.ForEachRow(rows, []any{&ord, &person, &fb}, func() error {
+		var rid int64
+		if _, err := pgx.ForEachRow(rows, []any{&ord, &person, &fb, &rid}, func() error {
 			x := rs[ord-1]
-			x.existing, x.existingFeatures = person, slices.Clone(fb)
+			x.existing, x.existingFeatures, x.rid = person, slices.Clone(fb), rid
 			return nil
 		}); err != nil {
 			return fmt.Errorf("reading records: %w", err)
@@ -494,7 +556,8 @@ FROM current_setting('ketenpoort.plan_settings') AS s`
 // reset forgets what was read about x: a record left to a next group is read again.
 func (x *resolution) reset() {
 	x.existing, x.existingFeatures, x.old, x.oldHashes = "", nil, [match.NumTerms]uint64{}, x.oldHashes[:0]
-	x.cands, x.skipped, x.links, x.unlinks = x.cands[:0], x.skipped[:0], x.links[:0], x.unlinks[:0]
+	x.cands, x.skipped, x.bigs, x.links, x.unlinks = x.cands[:0], x.skipped[:0], x.bigs[:0], x.links[:0], x.unlinks[:0]
+	x.rid = 0
 	x.lockIDs, x.st = nil, nil
 }
 
@@ -525,6 +588,7 @@ func readCandidates(br pgx.BatchResults, rs []*resolution, failed *RecordRef) er
 		x := rs[ord-1]
 		if big.Valid {
 			x.skipped = append(x.skipped, SkippedBlock{Kind: kindOf(x.keys, uint64(big.Int64)), Size: int(size.Int64)})
+			x.bigs = append(x.bigs, big.Int64)
 			return nil
 		}
 		cands = append(cands, groupCandidate{ord: ord, rid: rid.Int64, row: candidateRow{rid: rid.Int64}})

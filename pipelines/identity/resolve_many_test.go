@@ -11,16 +11,31 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
+	"github.com/ketenpoort/ketenpoort/pipelines/identity/match"
 )
 
 // TestResolveManyMatchesOneByOne resolves the same records one by one and by ResolveMany in chunks (a chunk per
-// transaction, records of one person and records seen again among them): every person id, decision, evidence,
-// review item, event and name count must be the same, as must the results returned.
+// transaction, records of one person and records seen again among them, soon after or long after): every person
+// id, decision, evidence, review item, event and name count must be the same, as must the results returned; also
+// with blocks so small that many are skipped.
 func TestResolveManyMatchesOneByOne(t *testing.T) {
 	data := dedupRecords(11, 1200)
 	recs := data.records
 	// Some records come again with their data, some with another record's data: resolved again, they keep or
-	// change their person.
+	// change their person. Some soon after, in the same chunk, some long after.
+	var soon []canonical.Person
+	for i, p := range recs {
+		soon = append(soon, p)
+		if i%40 == 9 {
+			again := recs[i-3]
+			if i%80 == 9 {
+				again = recs[i-1]
+				again.Provenance = recs[i-3].Provenance
+			}
+			soon = append(soon, again)
+		}
+	}
+	recs = soon
 	for i := 0; i < 300; i += 7 {
 		again := recs[i*3%len(recs)]
 		if i%2 == 0 {
@@ -31,62 +46,66 @@ func TestResolveManyMatchesOneByOne(t *testing.T) {
 	}
 	ctx := context.Background()
 
-	one := newIndexWith(t, Config{})
-	var want []Result
-	for _, p := range recs {
-		want = append(want, resolve(t, one, p))
-	}
-
-	for _, chunk := range []int{5, 64} {
-		t.Run(fmt.Sprintf("chunks of %d", chunk), func(t *testing.T) {
-			many := newIndexWith(t, Config{})
-			var got []Result
-			for start := 0; start < len(recs); start += chunk {
-				part := recs[start:min(start+chunk, len(recs))]
-				if err := pgx.BeginFunc(ctx, many.pool, func(tx pgx.Tx) error {
-					res, err := many.ResolveMany(ctx, tx, part)
-					got = append(got, res...)
-					return err
-				}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if len(got) != len(want) {
-				t.Fatalf("%d results, want %d", len(got), len(want))
-			}
-			for i := range want {
-				if !sameResult(got[i], want[i]) {
-					t.Errorf("record %d (%s/%s): result %+v, one by one %+v", i, recs[i].Provenance.Source,
-						recs[i].Provenance.LocalID, got[i], want[i])
-				}
-			}
-			checkKeyFeatures(t, one.pool, false)
-			checkKeyFeatures(t, many.pool, false)
-			for _, q := range []string{
-				`SELECT source || '/' || local_id, person_id || ' ' || decision || ' ' || score FROM person_records`,
-				`SELECT id, coalesce(merged_into, '') FROM persons`,
-				`SELECT id::text, source || '/' || local_id || ' ' || person_id || ' ' || decision || ' ' || evidence::text FROM decisions`,
-				`SELECT source_a || '/' || local_id_a || ' ' || source_b || '/' || local_id_b, reason || ' ' || score FROM review_queue`,
-				`SELECT hash::text, sum(count)::text FROM name_frequencies GROUP BY hash HAVING sum(count) <> 0`,
-				`SELECT term::text, sum(records) || ' ' || sum(squares) FROM name_frequency_totals GROUP BY term`,
-				`SELECT id::text, message_id FROM outbox`,
-				`SELECT r.source || '/' || r.local_id || ' ' || b.hash, b.kind::text FROM blocking_keys b JOIN person_records r ON r.rid = b.rid`,
-			} {
-				a, b := table(t, one.pool, q), table(t, many.pool, q)
-				if !maps.Equal(a, b) {
-					differ := 0
-					for k, v := range a {
-						if b[k] != v {
-							if differ == 0 {
-								t.Logf("%s:\n one by one %s\n many       %s", k, v, b[k])
-							}
-							differ++
-						}
+	for _, tc := range []struct {
+		cfg    Config
+		chunks []int
+	}{{Config{}, []int{5, 64}}, {Config{MaxBlock: 3}, []int{64}}} {
+		one := newIndexWith(t, tc.cfg)
+		var want []Result
+		for _, p := range recs {
+			want = append(want, resolve(t, one, p))
+		}
+		for _, chunk := range tc.chunks {
+			t.Run(fmt.Sprintf("chunks of %d, maxBlock %d", chunk, one.cfg.MaxBlock), func(t *testing.T) {
+				many := newIndexWith(t, tc.cfg)
+				var got []Result
+				for start := 0; start < len(recs); start += chunk {
+					part := recs[start:min(start+chunk, len(recs))]
+					if err := pgx.BeginFunc(ctx, many.pool, func(tx pgx.Tx) error {
+						res, err := many.ResolveMany(ctx, tx, part)
+						got = append(got, res...)
+						return err
+					}); err != nil {
+						t.Fatal(err)
 					}
-					t.Errorf("%s: %d rows one by one, %d by ResolveMany, %d differ", q, len(a), len(b), differ)
 				}
-			}
-		})
+				if len(got) != len(want) {
+					t.Fatalf("%d results, want %d", len(got), len(want))
+				}
+				for i := range want {
+					if !sameResult(got[i], want[i]) {
+						t.Errorf("record %d (%s/%s): result %+v, one by one %+v", i, recs[i].Provenance.Source,
+							recs[i].Provenance.LocalID, got[i], want[i])
+					}
+				}
+				checkKeyFeatures(t, one.pool, false)
+				checkKeyFeatures(t, many.pool, false)
+				for _, q := range []string{
+					`SELECT source || '/' || local_id, person_id || ' ' || decision || ' ' || score FROM person_records`,
+					`SELECT id, coalesce(merged_into, '') FROM persons`,
+					`SELECT id::text, source || '/' || local_id || ' ' || person_id || ' ' || decision || ' ' || evidence::text FROM decisions`,
+					`SELECT source_a || '/' || local_id_a || ' ' || source_b || '/' || local_id_b, reason || ' ' || score FROM review_queue`,
+					`SELECT hash::text, sum(count)::text FROM name_frequencies GROUP BY hash HAVING sum(count) <> 0`,
+					`SELECT term::text, sum(records) || ' ' || sum(squares) FROM name_frequency_totals GROUP BY term`,
+					`SELECT id::text, message_id FROM outbox`,
+					`SELECT r.source || '/' || r.local_id || ' ' || b.hash, b.kind::text FROM blocking_keys b JOIN person_records r ON r.rid = b.rid`,
+				} {
+					a, b := table(t, one.pool, q), table(t, many.pool, q)
+					if !maps.Equal(a, b) {
+						differ := 0
+						for k, v := range a {
+							if b[k] != v {
+								if differ == 0 {
+									t.Logf("%s:\n one by one %s\n many       %s", k, v, b[k])
+								}
+								differ++
+							}
+						}
+						t.Errorf("%s: %d rows one by one, %d by ResolveMany, %d differ", q, len(a), len(b), differ)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -110,10 +129,11 @@ func table(t *testing.T, pool *pgxpool.Pool, q string) map[string]string {
 	return out
 }
 
-// TestResolveManyGroups checks that records that cannot see one another share their round trips, and that one
-// that can is resolved after the earlier one is written: a record and its duplicate in one call make one person.
+// TestResolveManyGroups checks that records that do not depend on one another share their round trips, also when
+// one finds another by a key and tells it apart as a plain NO MATCH, and that one that depends on an earlier one is
+// resolved after the earlier one is written: a record and its duplicate in one call make one person.
 func TestResolveManyGroups(t *testing.T) {
-	data := dedupRecords(5, 40)
+	data := dedupRecords(5, 400)
 	var firsts []canonical.Person
 	seen := map[string]bool{}
 	for _, p := range data.records {
@@ -124,29 +144,65 @@ func TestResolveManyGroups(t *testing.T) {
 		}
 	}
 	r := newIndexWith(t, Config{})
-	rs := make([]*resolution, len(firsts))
-	for i, p := range firsts {
-		x, err := r.prepare(p)
+	prepare := func(ps ...canonical.Person) []*resolution {
+		rs := make([]*resolution, len(ps))
+		for i, p := range ps {
+			x, err := r.prepare(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs[i] = x
+		}
+		return rs
+	}
+	together := func(rs []*resolution) int { // into an empty index: no candidate read
+		n, err := r.withinGroup(rs)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rs[i] = x
+		return n
 	}
-	if n := keyIndependent(rs); n < 2 {
-		t.Errorf("records of %d different persons: the first %d share their round trips, want more", len(rs), n)
+	// Pairs of persons that share a key (a surname and a birth year, say): compared in memory, the second record
+	// joins the first's group when it tells it apart as a plain NO MATCH, and waits for it to be written when not
+	// (a relative, a namesake: a possible match).
+	rs := prepare(firsts...)
+	apart, alike := 0, 0
+	for i := range rs {
+		for j := i + 1; j < len(rs); j++ {
+			if !slices.ContainsFunc(rs[j].probes, func(h int64) bool { return slices.Contains(rs[i].hashes, h) }) {
+				continue
+			}
+			pair := prepare(firsts[i], firsts[j])
+			a, b := pair[0], pair[1]
+			out := r.model.Decide(match.Compare(&b.f, &a.f))
+			switch n := together(pair); {
+			case out.Decision == match.NoMatch:
+				apart++
+				if n != 2 || len(b.cands) != 1 || b.cands[0].rid != -1 || b.outs[0].Decision != match.NoMatch {
+					t.Errorf("%s finds %s by a key, a NO MATCH: %d resolved together, candidates %+v; want both, "+
+						"the earlier record as a candidate not written yet (-1)", b.self, a.self, n, b.cands)
+				}
+			default:
+				alike++
+				if n != 1 {
+					t.Errorf("%s finds %s by a key, a %s: %d resolved together, want 1", b.self, a.self, out.Decision, n)
+				}
+			}
+		}
 	}
+	if apart == 0 || alike == 0 {
+		t.Fatalf("pairs of persons sharing a key: %d told apart, %d alike; want some of each", apart, alike)
+	}
+	t.Logf("pairs of persons sharing a key: %d told apart, %d alike", apart, alike)
 	dup := firsts[0]
 	dup.Provenance = canonical.Provenance{Source: "again", LocalID: "1"}
-	x, err := r.prepare(dup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := keyIndependent([]*resolution{rs[0], x}); n != 1 {
+	if n := together(prepare(firsts[0], dup)); n != 1 {
 		t.Errorf("a record and its duplicate: %d share their round trips, want 1", n)
 	}
 	ctx := context.Background()
 	var res []Result
 	if err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+		var err error
 		res, err = r.ResolveMany(ctx, tx, []canonical.Person{firsts[0], firsts[1], dup})
 		return err
 	}); err != nil {
@@ -267,4 +323,145 @@ func TestResolveUsesIndexesFromTheStart(t *testing.T) {
 
 func refOf(p canonical.Person) RecordRef {
 	return RecordRef{Source: p.Provenance.Source, LocalID: p.Provenance.LocalID}
+}
+
+// TestResolveManyRecordResolvedAgain resolves, in one call, a record resolved before and after it a record of
+// another person that finds it by a key and tells it apart: the later record must count the earlier one as
+// resolving them one after the other would, once, as it is now and not as it was (the rows read for the group
+// still hold the earlier version), or not at all when its new data no longer shares the key.
+func TestResolveManyRecordResolvedAgain(t *testing.T) {
+	data := dedupRecords(5, 400)
+	r0 := newIndexWith(t, Config{})
+	var a, b, other canonical.Person
+	found := false
+	for i := 0; i < len(data.records) && !found; i++ {
+		for j := i + 1; j < len(data.records) && !found; j++ {
+			pa, pb := data.records[i], data.records[j]
+			if data.truth[refOf(pa)] == data.truth[refOf(pb)] {
+				continue
+			}
+			xa, _ := r0.prepare(pa)
+			xb, _ := r0.prepare(pb)
+			if slices.ContainsFunc(xb.probes, func(h int64) bool { return slices.Contains(xa.hashes, h) }) &&
+				r0.model.Decide(match.Compare(&xb.f, &xa.f)).Decision == match.NoMatch {
+				a, b, found = pa, pb, true
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no two persons of the sample share a key")
+	}
+	for _, p := range data.records {
+		xo, _ := r0.prepare(p)
+		xb, _ := r0.prepare(b)
+		if data.truth[refOf(p)] != data.truth[refOf(a)] && data.truth[refOf(p)] != data.truth[refOf(b)] &&
+			!slices.ContainsFunc(xb.probes, func(h int64) bool { return slices.Contains(xo.hashes, h) }) {
+			other = p
+			break
+		}
+	}
+	moved := other
+	moved.Provenance = a.Provenance // a again, with the data of a person b does not find
+
+	ctx := context.Background()
+	compared := func(r *Resolver, p canonical.Person) string {
+		var n string
+		if err := r.pool.QueryRow(ctx, `SELECT evidence->>'compared' FROM decisions WHERE source = $1 AND local_id = $2
+ORDER BY id DESC LIMIT 1`, p.Provenance.Source, p.Provenance.LocalID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, again := range []canonical.Person{a, moved} {
+		one, many := newIndexWith(t, Config{}), newIndexWith(t, Config{})
+		for _, p := range []canonical.Person{a, again, b} {
+			resolve(t, one, p)
+		}
+		resolve(t, many, a)
+		if err := pgx.BeginFunc(ctx, many.pool, func(tx pgx.Tx) error {
+			_, err := many.ResolveMany(ctx, tx, []canonical.Person{again, b})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := compared(many, b), compared(one, b); got != want {
+			t.Errorf("a resolved again (same data: %v), then b in one call: b compared %s records, one by one %s",
+				again.Name == a.Name, got, want)
+		}
+	}
+}
+
+// TestResolveManyBlocksGrown resolves, in one call, records of different persons at one address, with one initial,
+// after others of them: they share the address key and tell one another apart. A block that the records before
+// fill up to maxBlock grows too big with the first record of the call, and the second must skip it, as resolving
+// them one after the other would; a block already too big stays skipped, its newest record uncompared.
+func TestResolveManyBlocksGrown(t *testing.T) {
+	data := dedupRecords(7, 400)
+	r0 := newIndexWith(t, Config{})
+	var base canonical.Person
+	for _, p := range data.records {
+		if len(p.Addresses) > 0 && len(p.Addresses[0].Postcode) == 6 && p.Addresses[0].HouseNumber > 0 && p.Name.GivenNames != "" {
+			base = p
+			break
+		}
+	}
+	var block []canonical.Person
+	var prepared []*resolution
+	persons := map[string]bool{}
+	for _, p := range data.records {
+		if p.Name.GivenNames == "" || p.Name.GivenNames[0] != base.Name.GivenNames[0] || persons[data.truth[refOf(p)]] {
+			continue
+		}
+		p.Addresses = base.Addresses
+		p.Provenance = canonical.Provenance{Source: "block", LocalID: fmt.Sprint(len(block) + 1), ReceivedAt: p.Provenance.ReceivedAt}
+		x, err := r0.prepare(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(prepared, func(e *resolution) bool {
+			return r0.model.Decide(match.Compare(&x.f, &e.f)).Decision != match.NoMatch
+		}) {
+			continue
+		}
+		persons[data.truth[refOf(p)]] = true
+		block, prepared = append(block, p), append(prepared, x)
+		if len(block) == 6 {
+			break
+		}
+	}
+	if len(block) < 6 {
+		t.Fatalf("%d records at one address, want 6", len(block))
+	}
+
+	ctx := context.Background()
+	evidence := func(r *Resolver, p canonical.Person) string {
+		var ev string
+		if err := r.pool.QueryRow(ctx, `SELECT evidence::text FROM decisions WHERE source = $1 AND local_id = $2`,
+			p.Provenance.Source, p.Provenance.LocalID).Scan(&ev); err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	const maxBlock = 3
+	for _, before := range []int{maxBlock, maxBlock + 1} {
+		one, many := newIndexWith(t, Config{MaxBlock: maxBlock}), newIndexWith(t, Config{MaxBlock: maxBlock})
+		for _, p := range block[:before+2] {
+			resolve(t, one, p)
+		}
+		for _, p := range block[:before] {
+			resolve(t, many, p)
+		}
+		if err := pgx.BeginFunc(ctx, many.pool, func(tx pgx.Tx) error {
+			_, err := many.ResolveMany(ctx, tx, block[before:before+2])
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range block[before : before+2] {
+			if got, want := evidence(many, p), evidence(one, p); got != want {
+				t.Errorf("%d records at the address before, then two in one call: %s's evidence\n%s\none by one\n%s",
+					before, p.Provenance.LocalID, got, want)
+			}
+		}
+	}
 }
