@@ -143,10 +143,15 @@ func distinctRecords(rs []*resolution) int {
 // record such a comparison finds more than a plain NO MATCH (it must see the earlier one's person: it is read
 // again with the next group), and at the first where a plain NO MATCH would still count for more than the number
 // compared: a record with manual decisions (every candidate of it is named), one whose blocks could grow past
-// maxBlock with the earlier records, or one that skipped a block an earlier record resolved before could leave.
+// maxBlock with the earlier records, or one that skipped a block an earlier record resolved before could leave
+// (whether it shares a key with it now or not).
 func (r *Resolver) withinGroup(rs []*resolution) (int, error) {
 	var before map[int64]bool // the ids of the earlier records resolved before
 	for j, x := range rs {
+		if len(x.bigs) > 0 && len(before) > 0 {
+			return j, nil
+		}
+		read, shared := len(x.cands), 0
 		if len(before) > 0 {
 			for k := 0; k < len(x.cands); {
 				if before[x.cands[k].rid] {
@@ -156,7 +161,6 @@ func (r *Resolver) withinGroup(rs []*resolution) (int, error) {
 				k++
 			}
 		}
-		read, shared := len(x.cands), 0
 		for i, e := range rs[:j] {
 			found, usable := false, false
 			for _, h := range x.probes {
@@ -188,7 +192,7 @@ func (r *Resolver) withinGroup(rs []*resolution) (int, error) {
 			}
 			x.cands, x.outs = append(x.cands, c), append(x.outs, out)
 		}
-		if shared > 0 && (len(x.links)+len(x.unlinks) > 0 || read+shared > r.cfg.MaxBlock || len(x.bigs) > 0 && len(before) > 0) {
+		if shared > 0 && (len(x.links)+len(x.unlinks) > 0 || read+shared > r.cfg.MaxBlock) {
 			return j, nil
 		}
 		if x.rid != 0 {

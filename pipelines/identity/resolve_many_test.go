@@ -464,4 +464,33 @@ func TestResolveManyBlocksGrown(t *testing.T) {
 			}
 		}
 	}
+
+	// A block too big shrinks back when a record of it, resolved again in the call, moves away: the record after
+	// it compares the block's records.
+	var moved canonical.Person
+	for _, p := range data.records {
+		if p.Name.GivenNames != "" && p.Name.GivenNames[0] != base.Name.GivenNames[0] && !persons[data.truth[refOf(p)]] {
+			moved = p
+			break
+		}
+	}
+	moved.Provenance = block[0].Provenance
+	one, many := newIndexWith(t, Config{MaxBlock: maxBlock}), newIndexWith(t, Config{MaxBlock: maxBlock})
+	for _, p := range append(slices.Clone(block[:maxBlock+1]), moved, block[maxBlock+1]) {
+		resolve(t, one, p)
+	}
+	for _, p := range block[:maxBlock+1] {
+		resolve(t, many, p)
+	}
+	if err := pgx.BeginFunc(ctx, many.pool, func(tx pgx.Tx) error {
+		_, err := many.ResolveMany(ctx, tx, []canonical.Person{moved, block[maxBlock+1]})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := block[maxBlock+1]
+	if got, want := evidence(many, p), evidence(one, p); got != want {
+		t.Errorf("a record of a block too big moved away, then another in one call: %s's evidence\n%s\none by one\n%s",
+			p.Provenance.LocalID, got, want)
+	}
 }
