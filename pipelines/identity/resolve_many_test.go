@@ -169,7 +169,7 @@ func TestResolveManyGroups(t *testing.T) {
 	apart, alike := 0, 0
 	for i := range rs {
 		for j := i + 1; j < len(rs); j++ {
-			if !slices.ContainsFunc(rs[j].probes, func(h int64) bool { return slices.Contains(rs[i].hashes, h) }) {
+			if !findsByKey(rs[j], rs[i]) {
 				continue
 			}
 			pair := prepare(firsts[i], firsts[j])
@@ -321,6 +321,11 @@ func TestResolveUsesIndexesFromTheStart(t *testing.T) {
 	}
 }
 
+// findsByKey reports whether x probes a key e is stored under.
+func findsByKey(x, e *resolution) bool {
+	return slices.ContainsFunc(x.probes, func(h int64) bool { return slices.Contains(e.hashes, h) })
+}
+
 func refOf(p canonical.Person) RecordRef {
 	return RecordRef{Source: p.Provenance.Source, LocalID: p.Provenance.LocalID}
 }
@@ -342,7 +347,7 @@ func TestResolveManyRecordResolvedAgain(t *testing.T) {
 			}
 			xa, _ := r0.prepare(pa)
 			xb, _ := r0.prepare(pb)
-			if slices.ContainsFunc(xb.probes, func(h int64) bool { return slices.Contains(xa.hashes, h) }) &&
+			if findsByKey(xb, xa) &&
 				r0.model.Decide(match.Compare(&xb.f, &xa.f)).Decision == match.NoMatch {
 				a, b, found = pa, pb, true
 			}
@@ -355,7 +360,7 @@ func TestResolveManyRecordResolvedAgain(t *testing.T) {
 		xo, _ := r0.prepare(p)
 		xb, _ := r0.prepare(b)
 		if data.truth[refOf(p)] != data.truth[refOf(a)] && data.truth[refOf(p)] != data.truth[refOf(b)] &&
-			!slices.ContainsFunc(xb.probes, func(h int64) bool { return slices.Contains(xo.hashes, h) }) {
+			!findsByKey(xb, xo) {
 			other = p
 			break
 		}
