@@ -335,9 +335,9 @@ SELECT ord, NULL, hash, n, NULL FROM big`
 // candidatePersonsSQL reads the source, local id and person of the records $1.
 const candidatePersonsSQL = `SELECT rid, source, local_id, person_id FROM person_records WHERE rid = ANY($1)`
 
-// recordsSQL reads the person, features and record id of the records ($1, $2), each numbered by its place in the
-// arrays.
-const recordsSQL = `SELECT u.ord::int4, r.person_id, r.features, r.rid
+// recordsSQL reads the person, features, record id, decision and score of the records ($1, $2), each numbered by
+// its place in the arrays.
+const recordsSQL = `SELECT u.ord::int4, r.person_id, r.features, r.rid, r.decision, r.score
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(source, local_id, ord)
 JOIN person_records r ON r.source = u.source AND r.local_id = u.local_id`
 

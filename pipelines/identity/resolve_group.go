@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -33,6 +34,9 @@ type resolution struct {
 	existing         string // the record's person as read with its candidates; empty for a new record
 	existingFeatures []byte
 	rid              int64 // the record's id when it was resolved before, else 0
+	unchanged        bool  // resolved before with the same features: not resolved again (see resolveGroup)
+	stored           Result
+	storedDecision   bool // stored holds the decision of a resolution, not a manual one
 	cands            []candidateRow
 	skipped          []SkippedBlock
 	bigs             []int64  // the hashes of the blocks skipped
@@ -146,8 +150,11 @@ func distinctRecords(rs []*resolution) int {
 // maxBlock with the earlier records, or one that skipped a block an earlier record resolved before could leave
 // (whether it shares a key with it now or not).
 func (r *Resolver) withinGroup(rs []*resolution) (int, error) {
-	var before map[int64]bool // the ids of the earlier records resolved before
+	var before map[int64]bool // the ids of the earlier records resolved again
 	for j, x := range rs {
+		if x.unchanged {
+			continue // neither compared nor written: the index holds it as it is
+		}
 		if len(x.bigs) > 0 && len(before) > 0 {
 			return j, nil
 		}
@@ -162,6 +169,9 @@ func (r *Resolver) withinGroup(rs []*resolution) (int, error) {
 			}
 		}
 		for i, e := range rs[:j] {
+			if e.unchanged {
+				continue
+			}
 			found, usable := false, false
 			for _, h := range x.probes {
 				if slices.Contains(e.hashes, h) {
@@ -214,11 +224,24 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	if err := r.readGroup(ctx, tx, rs, first, counts, &totals, extraLocks); err != nil {
 		return 0, err
 	}
+	// A record resolved before with the same features, delivered again (a partner's next full export, a person in
+	// each of their dossiers), is not resolved again: what it matches with is what it matched with, and a record
+	// that changed meanwhile was resolved against it. It keeps its person, followed through merges, and its
+	// decision; only its person document is replaced (what matching does not read may have changed). A record
+	// decided by hand is resolved again under its manual decisions.
+	for _, x := range rs {
+		if x.unchanged = x.storedDecision && bytes.Equal(x.existingFeatures, x.feat); x.unchanged {
+			x.cands, x.skipped, x.links, x.unlinks = x.cands[:0], x.skipped[:0], x.links[:0], x.unlinks[:0]
+		}
+	}
 
 	// The frequencies of each record's names among the records resolved before it and itself; a record resolved
 	// before counts as itself with its new data. The counts read are those before the group: each record's changes
 	// are added before the next one's frequencies, as its write would.
 	for _, x := range rs {
+		if x.unchanged {
+			continue
+		}
 		x.f.Frequencies = frequencies(x.terms, x.old, counts, totals)
 		x.counts = countChanges(x.terms, x.old, counts, &totals)
 	}
@@ -288,6 +311,12 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	var keys keyRows
 	var cc countChange
 	for _, x := range rs {
+		if x.unchanged {
+			x.res = x.stored
+			x.res.PersonID = x.st.current
+			w.Queue(`UPDATE person_documents SET person = $2 WHERE rid = $1`, x.rid, x.personJSON)
+			continue
+		}
 		if err := r.planRecord(ctx, tx, x); err != nil {
 			return 0, fmt.Errorf("resolving %s: %w", x.self, err)
 		}
@@ -464,9 +493,14 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, f
 		var person string
 		var fb []byte
 		var rid int64
-		if _, err := pgx.ForEachRow(rows, []any{&ord, &person, &fb, &rid}, func() error {
+		var decision string
+		var score float64
+		if _, err := pgx.ForEachRow(rows, []any{&ord, &person, &fb, &rid, &decision, &score}, func() error {
 			x := rs[ord-1]
 			x.existing, x.existingFeatures, x.rid = person, slices.Clone(fb), rid
+			// A record decided by hand ("manual") is resolved again under its manual decisions.
+			x.stored = Result{Score: score}
+			x.storedDecision = x.stored.Decision.UnmarshalText([]byte(decision)) == nil
 			return nil
 		}); err != nil {
 			return fmt.Errorf("reading records: %w", err)
@@ -561,7 +595,7 @@ FROM current_setting('ketenpoort.plan_settings') AS s`
 func (x *resolution) reset() {
 	x.existing, x.existingFeatures, x.old, x.oldHashes = "", nil, [match.NumTerms]uint64{}, x.oldHashes[:0]
 	x.cands, x.skipped, x.bigs, x.links, x.unlinks = x.cands[:0], x.skipped[:0], x.bigs[:0], x.links[:0], x.unlinks[:0]
-	x.rid = 0
+	x.rid, x.stored, x.storedDecision, x.unchanged = 0, Result{}, false, false
 	x.lockIDs, x.st = nil, nil
 }
 

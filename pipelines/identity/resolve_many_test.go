@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -497,5 +498,108 @@ func TestResolveManyBlocksGrown(t *testing.T) {
 	if got, want := evidence(many, p), evidence(one, p); got != want {
 		t.Errorf("a record of a block too big moved away, then another in one call: %s's evidence\n%s\none by one\n%s",
 			p.Provenance.LocalID, got, want)
+	}
+}
+
+// TestResolveUnchangedRecord delivers records again: with the same data (a next full export) a record is not
+// resolved again — no decision, no rewritten keys, its person and decision as they were, followed through a merge,
+// its person document replaced — and with changed data it is.
+func TestResolveUnchangedRecord(t *testing.T) {
+	r, pool, _ := newIndex(t)
+	ctx := context.Background()
+	data := dedupRecords(9, 30)
+	recs := data.records
+	for _, p := range recs {
+		resolve(t, r, p)
+	}
+	decisions := count(t, pool, `SELECT count(*) FROM decisions`)
+	keys := table(t, pool, `SELECT b.hash::text || ' ' || b.rid, b.kind::text FROM blocking_keys b`)
+
+	again := slices.Clone(recs)
+	for i := range again {
+		again[i].Provenance.ReceivedAt = again[i].Provenance.ReceivedAt.Add(24 * time.Hour)
+	}
+	var res []Result
+	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var err error
+		res, err = r.ResolveMany(ctx, tx, again)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM decisions`); n != decisions {
+		t.Errorf("%d decisions after the same records again, want %d: unchanged records are not resolved again", n, decisions)
+	}
+	if got := table(t, pool, `SELECT b.hash::text || ' ' || b.rid, b.kind::text FROM blocking_keys b`); !maps.Equal(got, keys) {
+		t.Errorf("blocking keys rewritten for unchanged records")
+	}
+	for i, p := range again {
+		var person, decision string
+		var score float64
+		var received time.Time
+		if err := pool.QueryRow(ctx, `SELECT r.person_id, r.decision, r.score, (d.person->'provenance'->>'receivedAt')::timestamptz
+FROM person_records r JOIN person_documents d ON d.rid = r.rid WHERE r.source = $1 AND r.local_id = $2`,
+			p.Provenance.Source, p.Provenance.LocalID).Scan(&person, &decision, &score, &received); err != nil {
+			t.Fatal(err)
+		}
+		if res[i].PersonID != person || res[i].Decision.String() != decision || res[i].Score != score || res[i].Created {
+			t.Errorf("%s again: result %+v, want its person %s, decision %s, score %v", refOf(p), res[i], person, decision, score)
+		}
+		if !received.Equal(p.Provenance.ReceivedAt) {
+			t.Errorf("%s again: person document of %v, want the new delivery's (%v)", refOf(p), received, p.Provenance.ReceivedAt)
+		}
+	}
+
+	// Two records of different persons linked by hand merge their persons: the other records of those persons,
+	// delivered again unchanged, follow into the merged person (the two linked are decided by hand: resolved again).
+	a, b := refOf(recs[0]), RecordRef{}
+	for _, p := range recs {
+		if data.truth[refOf(p)] != data.truth[a] {
+			b = refOf(p)
+			break
+		}
+	}
+	pa, err := r.PersonOf(ctx, a.Source, a.LocalID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := r.PersonOf(ctx, b.Source, b.LocalID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var followers []canonical.Person
+	for _, p := range recs {
+		person, err := r.PersonOf(ctx, p.Provenance.Source, p.Provenance.LocalID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (person == pa || person == pb) && refOf(p) != a && refOf(p) != b {
+			followers = append(followers, p)
+		}
+	}
+	if len(followers) == 0 {
+		t.Fatal("no other record of the two persons")
+	}
+	winner, err := r.Link(ctx, a, b, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decisions = count(t, pool, `SELECT count(*) FROM decisions`)
+	for _, p := range followers {
+		if got := resolve(t, r, p); got.PersonID != winner {
+			t.Errorf("%s again after the link: person %s, want %s", refOf(p), got.PersonID, winner)
+		}
+	}
+	if n := count(t, pool, `SELECT count(*) FROM decisions`); n != decisions {
+		t.Errorf("%d decisions after the records of the merged persons again, want %d", n, decisions)
+	}
+
+	// Changed data is resolved again.
+	changed := recs[1]
+	changed.Name.Surname += "x"
+	resolve(t, r, changed)
+	if n := count(t, pool, `SELECT count(*) FROM decisions WHERE source = $1 AND local_id = $2`,
+		changed.Provenance.Source, changed.Provenance.LocalID); n != 2 {
+		t.Errorf("%s with a changed surname: %d decisions, want 2", refOf(changed), n)
 	}
 }
