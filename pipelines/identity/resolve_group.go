@@ -33,8 +33,9 @@ type resolution struct {
 
 	existing         string // the record's person as read with its candidates; empty for a new record
 	existingFeatures []byte
-	rid              int64 // the record's id when it was resolved before, else 0
-	unchanged        bool  // resolved before with the same features: not resolved again (see resolveGroup)
+	rid              int64       // the record's id when it was resolved before, else 0
+	unchanged        bool        // resolved before with the same features: not resolved again (see resolveGroup)
+	repeatOf         *resolution // the record's earlier occurrence in the group, with the same features
 	stored           Result
 	storedDecision   bool // stored holds the decision of a resolution, not a manual one
 	cands            []candidateRow
@@ -127,14 +128,20 @@ func (r *Resolver) ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Pe
 	return out, nil
 }
 
-// distinctRecords returns the length of the longest prefix of rs in which no record comes twice.
+// distinctRecords returns the length of the longest prefix of rs in which no record comes twice but with the
+// features of its occurrence before, which it then repeats (repeatOf): resolved after that one is written, it would
+// be found unchanged (see resolveGroup).
 func distinctRecords(rs []*resolution) int {
-	refs := make(map[RecordRef]bool, len(rs))
+	last := make(map[RecordRef]*resolution, len(rs))
 	for j, x := range rs {
-		if refs[x.self] {
-			return j
+		x.repeatOf = nil
+		if e := last[x.self]; e != nil {
+			if !bytes.Equal(e.feat, x.feat) {
+				return j
+			}
+			x.repeatOf = e
 		}
-		refs[x.self] = true
+		last[x.self] = x
 	}
 	return len(rs)
 }
@@ -230,7 +237,13 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	// decision; only its person document is replaced (what matching does not read may have changed). A record
 	// decided by hand is resolved again under its manual decisions.
 	for _, x := range rs {
-		if x.unchanged = x.storedDecision && bytes.Equal(x.existingFeatures, x.feat); x.unchanged {
+		if x.repeatOf != nil {
+			// Unchanged once its occurrence before is written: it takes that one's outcome, and involves nothing.
+			x.unchanged, x.existing = true, ""
+		} else {
+			x.unchanged = x.storedDecision && bytes.Equal(x.existingFeatures, x.feat)
+		}
+		if x.unchanged {
 			x.cands, x.skipped, x.links, x.unlinks = x.cands[:0], x.skipped[:0], x.links[:0], x.unlinks[:0]
 		}
 	}
@@ -312,9 +325,10 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 	var cc countChange
 	for _, x := range rs {
 		if x.unchanged {
-			x.res = x.stored
-			x.res.PersonID = x.st.current
-			w.Queue(`UPDATE person_documents SET person = $2 WHERE rid = $1`, x.rid, x.personJSON)
+			if x.repeatOf == nil {
+				x.res = x.stored
+				x.res.PersonID = x.st.current
+			}
 			continue
 		}
 		if err := r.planRecord(ctx, tx, x); err != nil {
@@ -327,6 +341,13 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 		cc = cc.merge(x.counts)
 	}
 	records.queue(w)
+	for _, x := range rs {
+		if x.unchanged {
+			// After the records' writes: a repeat replaces the document its occurrence before wrote.
+			w.Queue(`UPDATE person_documents SET person = $3 WHERE rid = (SELECT rid FROM person_records WHERE source = $1 AND local_id = $2)`,
+				x.self.Source, x.self.LocalID, x.personJSON)
+		}
+	}
 	w.Queue(insertKeysSQL, keys.hashes, keys.kinds, keys.recs, keys.sources, keys.localIDs)
 	cc.queue(w, tx.Conn().PgConn().PID())
 	if last && n == all {
@@ -340,6 +361,12 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 		return 0, fmt.Errorf("resolving %s and %d more: writing: %w", rs[0].self, len(rs)-1, err)
 	}
 
+	for _, x := range rs {
+		if e := x.repeatOf; e != nil {
+			// Its occurrence before is written now, its person minted if it was new.
+			x.res = Result{PersonID: e.res.PersonID, Decision: e.res.Decision, Score: e.res.Score}
+		}
+	}
 	now := r.now()
 	var msgs []eventMessage
 	for _, x := range rs {

@@ -33,6 +33,7 @@ func TestResolveManyMatchesOneByOne(t *testing.T) {
 				again = recs[i-1]
 				again.Provenance = recs[i-3].Provenance
 			}
+			again.Provenance.ReceivedAt = again.Provenance.ReceivedAt.Add(time.Hour) // a later delivery
 			soon = append(soon, again)
 		}
 	}
@@ -89,6 +90,7 @@ func TestResolveManyMatchesOneByOne(t *testing.T) {
 					`SELECT hash::text, sum(count)::text FROM name_frequencies GROUP BY hash HAVING sum(count) <> 0`,
 					`SELECT term::text, sum(records) || ' ' || sum(squares) FROM name_frequency_totals GROUP BY term`,
 					`SELECT id::text, message_id FROM outbox`,
+					`SELECT r.source || '/' || r.local_id, d.person::text FROM person_documents d JOIN person_records r ON r.rid = d.rid`,
 					`SELECT r.source || '/' || r.local_id || ' ' || b.hash, b.kind::text FROM blocking_keys b JOIN person_records r ON r.rid = b.rid`,
 				} {
 					a, b := table(t, one.pool, q), table(t, many.pool, q)
