@@ -222,8 +222,8 @@ func (r *Resolver) withinGroup(rs []*resolution) (int, error) {
 	return len(rs), nil
 }
 
-// resolveGroup resolves a prefix of rs, records that do not find one another by their keys, and returns its length:
-// the records up to the first that involves a person an earlier one involves, which is left to a next group. The
+// resolveGroup resolves a prefix of rs, records that do not depend on one another (see withinGroup), and returns its
+// length: the records up to the first that involves a person an earlier one involves, which is left to a next group. The
 // first group of a ResolveMany switches the transaction to generic plans, the last switches back (genericPlansSQL).
 func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, first, last bool, extraLocks []uint64) (int, error) {
 	counts := map[uint64]int64{}
