@@ -495,6 +495,9 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, f
 	var ords []int32
 	var probes []int64
 	for i, x := range rs {
+		if x.repeatOf != nil {
+			continue // takes its occurrence's outcome: nothing to compare it with
+		}
 		for _, h := range x.probes {
 			ords, probes = append(ords, int32(i+1)), append(probes, h)
 		}
