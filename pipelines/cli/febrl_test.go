@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,4 +115,80 @@ func distinct(m map[identity.RecordRef]string) map[string]bool {
 		out[v] = true
 	}
 	return out
+}
+
+// TestRedecideAfterNewThresholds ingests a FEBRL-style set, then redecides it. Under the same configuration a record
+// may move: it is judged against the whole index, with the name counts of all records, where the ingest judged it
+// against the records before it; a second redecide under it moves nothing. Under a lower MATCH threshold persons
+// merge and recall rises; back under the first configuration, the index is as the first redecide left it.
+func TestRedecideAfterNewThresholds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("quality run skipped in short mode")
+	}
+	rows, entity := matchtest.FebrlCSV(11, matchtest.FebrlOptions{Originals: 600, Duplicates: 900, MaxDuplicates: 5, MaxPerField: 4, MaxPerRecord: 6})
+	var b strings.Builder
+	for _, r := range append([][]string{matchtest.FebrlHeader}, rows...) {
+		b.WriteString(strings.Join(r, ", ") + "\n")
+	}
+	cfg, dir := partnerSetup(t, "febrl", febrlMapping, map[string]string{"dataset3.csv": b.String()})
+	_, export := ingest(t, cfg, dir)
+	truth := map[identity.RecordRef]string{}
+	for i, r := range rows {
+		truth[identity.RecordRef{Source: "febrl", LocalID: r[0]}] = fmt.Sprint(entity[i])
+	}
+	quality := func(export string) identity.Quality {
+		t.Helper()
+		recs, err := csv.NewReader(strings.NewReader(export)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		assigned := map[identity.RecordRef]string{}
+		for _, r := range recs[1:] {
+			assigned[identity.RecordRef{Source: r[0], LocalID: r[1]}] = r[2]
+		}
+		return identity.Evaluate(truth, assigned)
+	}
+	redecide := func(cfg string) (out, export string) {
+		t.Helper()
+		code, out, errOut := run("identity", "redecide", "--config", cfg)
+		if code != 0 {
+			t.Fatalf("identity redecide: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+		}
+		code, export, errOut = run("persons", "export", "--config", cfg)
+		if code != 0 {
+			t.Fatalf("persons export: exit %d\nstderr: %s", code, errOut)
+		}
+		return out, export
+	}
+	q := quality(export)
+	out, export := redecide(cfg)
+	q0, persons0 := quality(export), byFirstRecord(t, export)
+	t.Logf("ingested: %+v\nredecided: %+v\n%s", q, q0, out)
+	if !strings.Contains(out, "redecided 1500 records") || q0.PairPrecision < q.PairPrecision || q0.PairRecall < q.PairRecall-0.001 {
+		t.Errorf("redecide under the same configuration: %+v, was %+v\n%s", q0, q, out)
+	}
+	out, export = redecide(cfg)
+	if !strings.Contains(out, ": 0 moved to another person, 0 persons merged into another, 0 with another decision") ||
+		!slices.Equal(byFirstRecord(t, export), persons0) {
+		t.Errorf("redecide again under the same configuration moved records:\n%s", out)
+	}
+
+	conf, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower := filepath.Join(filepath.Dir(cfg), "lower.yml")
+	if err := os.WriteFile(lower, append(conf, "identity:\n  match:\n    thresholds: {match: 15, possible: 10}\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, export = redecide(lower)
+	q1 := quality(export)
+	t.Logf("MATCH at 20 bits: %+v\nat 15 bits: %+v\n%s", q0, q1, out)
+	if q1.PairRecall <= q0.PairRecall || strings.Contains(out, " 0 persons merged") {
+		t.Errorf("a lower MATCH threshold: recall %.4f, was %.4f\n%s", q1.PairRecall, q0.PairRecall, out)
+	}
+	_, export = redecide(cfg)
+	if !slices.Equal(byFirstRecord(t, export), persons0) {
+		t.Errorf("persons back under the first configuration: %+v, want those of %+v", quality(export), q0)
+	}
 }

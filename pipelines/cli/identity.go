@@ -47,6 +47,8 @@ func init() {
 		summary: "decide a review item", run: runReviewDecide})
 	register(&command{name: "identity reindex", usage: "[--config FILE]",
 		summary: "derive the person index's features and blocking keys anew from the stored persons (after an upgrade of the matcher)", run: runIdentityReindex})
+	register(&command{name: "identity redecide", usage: "[--config FILE] [--source NAME]",
+		summary: "resolve the indexed records again under the configuration now in force (after new weights or thresholds)", run: runIdentityRedecide})
 	register(&command{name: "identity eval", usage: "[--config FILE] --truth FILE",
 		summary: "pairwise and B-cubed precision, recall and F1 of the index against a ground-truth file", run: runIdentityEval})
 }
@@ -459,6 +461,48 @@ func runIdentityReindex(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "reindexed %d records under scheme %s: %d blocking keys\n", stats.Records, identity.Scheme, stats.Keys)
+		return nil
+	})
+}
+
+func runIdentityRedecide(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "identity redecide")
+	cfgPath := fs.String("config", "", "configuration `file`")
+	src := fs.String("source", "", "redecide the records of this source only (default: all)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError("identity redecide takes no arguments")
+	}
+	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
+		if _, _, err := r.EnsureScheme(ctx, reindexProgress(env)); err != nil {
+			return err
+		}
+		start, last := time.Now(), time.Now()
+		stats, err := r.Redecide(ctx, identity.RedecideOptions{Source: *src, Progress: func(done, total int) {
+			if time.Since(last) >= 5*time.Second || done == total {
+				last = time.Now()
+				fmt.Fprintf(env.Stderr, "redecide: %d of %d records (%.0fs)\n", done, total, time.Since(start).Seconds())
+			}
+		}})
+		if err != nil {
+			return err
+		}
+		names := make([]string, 0, len(stats.Decisions))
+		for d := range stats.Decisions {
+			names = append(names, d)
+		}
+		sort.Strings(names)
+		parts := make([]string, len(names))
+		for i, d := range names {
+			parts[i] = fmt.Sprintf("%s %d", d, stats.Decisions[d])
+		}
+		fmt.Fprintf(env.Stdout, "redecided %d records in %.1fs: %d moved to another person, %d persons merged into another, %d with another decision; open review items %d, were %d\n",
+			stats.Records, time.Since(start).Seconds(), stats.Moved, stats.Merged, stats.Changed, stats.OpenReviews[1], stats.OpenReviews[0])
+		if len(parts) > 0 {
+			fmt.Fprintf(env.Stdout, "decisions now: %s\n", strings.Join(parts, ", "))
+		}
 		return nil
 	})
 }

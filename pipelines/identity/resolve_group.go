@@ -35,6 +35,7 @@ type resolution struct {
 	existingFeatures []byte
 	rid              int64       // the record's id when it was resolved before, else 0
 	unchanged        bool        // resolved before with the same features: not resolved again (see resolveGroup)
+	again            bool        // resolved again even when unchanged (Redecide)
 	repeatOf         *resolution // the record's earlier occurrence in the group, with the same features
 	stored           Result
 	storedDecision   bool // stored holds the decision of a resolution, not a manual one
@@ -96,12 +97,19 @@ func (r *Resolver) prepare(p canonical.Person) (*resolution, error) {
 // is resolved after it is written.
 // The caller commits; on error it must roll back, and run its transaction again when the error is Retryable.
 func (r *Resolver) ResolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Person) ([]Result, error) {
+	return r.resolveMany(ctx, tx, ps, false)
+}
+
+// resolveMany is ResolveMany; again resolves records that were resolved before with the same features as well
+// (see Redecide), which ResolveMany leaves as they are.
+func (r *Resolver) resolveMany(ctx context.Context, tx pgx.Tx, ps []canonical.Person, again bool) ([]Result, error) {
 	rs := make([]*resolution, len(ps))
 	for i, p := range ps {
 		x, err := r.prepare(p)
 		if err != nil {
 			return nil, err
 		}
+		x.again = again
 		rs[i] = x
 	}
 	// The first group takes the locks of every record: a transaction that took more locks with each group would
@@ -241,7 +249,7 @@ func (r *Resolver) resolveGroup(ctx context.Context, tx pgx.Tx, rs []*resolution
 			// Unchanged once its occurrence before is written: it takes that one's outcome, and involves nothing.
 			x.unchanged, x.existing = true, ""
 		} else {
-			x.unchanged = x.storedDecision && bytes.Equal(x.existingFeatures, x.feat)
+			x.unchanged = !x.again && x.storedDecision && bytes.Equal(x.existingFeatures, x.feat)
 		}
 		if x.unchanged {
 			x.cands, x.skipped, x.links, x.unlinks = x.cands[:0], x.skipped[:0], x.links[:0], x.unlinks[:0]

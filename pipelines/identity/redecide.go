@@ -1,0 +1,185 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
+)
+
+// DefaultRedecideChunk is the number of records Redecide resolves in one transaction.
+const DefaultRedecideChunk = 64
+
+// RedecideOptions say which records Redecide resolves again.
+type RedecideOptions struct {
+	// Source limits Redecide to the records of one source; empty for all.
+	Source string
+	// Chunk is the number of records resolved in one transaction; 0 takes DefaultRedecideChunk.
+	Chunk int
+	// Progress, when set, is called after each transaction with the records done so far and the number to do.
+	Progress func(done, total int)
+}
+
+// RedecideStats says what a Redecide did.
+type RedecideStats struct {
+	// Records is the number of records resolved again.
+	Records int
+	// Moved counts the records whose person is another one afterwards (a record that joined or left a person, or
+	// whose person was merged into another).
+	Moved int
+	// Merged counts the persons merged into another (their records follow without being counted in Moved).
+	Merged int
+	// Changed counts the records whose decision is another one afterwards.
+	Changed int
+	// Decisions counts the records by their decision afterwards.
+	Decisions map[string]int
+	// OpenReviews is the number of open review items before and after (a resolution of the running gateway
+	// meanwhile counts as well).
+	OpenReviews [2]int
+}
+
+// Redecide resolves the indexed records again, in the order they were first indexed, under the configuration the
+// resolver has now: after new weights or thresholds (`identity train --write`, an edited configuration) it applies
+// them to the records resolved before, which a delivery of the same data again leaves as they were (see
+// ResolveMany). Each record is resolved as a changed record is: against the index as it is then, keeping the manual
+// decisions, moving the record to another person or a new one, merging persons, raising review items and
+// publishing the identity events that follow. The records go a chunk per transaction, each retried when
+// PostgreSQL aborts it for a deadlock, so resolutions of the running gateway may go on meanwhile; a Redecide
+// stopped half way leaves every chunk it committed redecided, and may be run again.
+func (r *Resolver) Redecide(ctx context.Context, opts RedecideOptions) (RedecideStats, error) {
+	if opts.Chunk <= 0 {
+		opts.Chunk = DefaultRedecideChunk
+	}
+	stats := RedecideStats{Decisions: map[string]int{}}
+	var total int
+	if err := r.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM person_records WHERE $1 = '' OR source = $1),
+		(SELECT count(*) FROM review_queue WHERE status = 'open')`, opts.Source).Scan(&total, &stats.OpenReviews[0]); err != nil {
+		return stats, fmt.Errorf("counting records: %w", err)
+	}
+	var after int64
+	for {
+		refs, last, err := r.redecideRefs(ctx, opts.Source, after, opts.Chunk)
+		if err != nil {
+			return stats, err
+		}
+		if len(refs) == 0 {
+			if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM review_queue WHERE status = 'open'`).Scan(&stats.OpenReviews[1]); err != nil {
+				return stats, fmt.Errorf("counting review items: %w", err)
+			}
+			return stats, nil
+		}
+		after = last
+		var page redecided
+		var res []Result
+		for attempt := 0; ; attempt++ {
+			err = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+				var err error
+				if page, err = redecidePage(ctx, tx, refs); err != nil {
+					return err
+				}
+				res, err = r.resolveMany(ctx, tx, page.persons, true)
+				return err
+			})
+			if err == nil || attempt >= 4 || !Retryable(err) {
+				break
+			}
+		}
+		if err != nil {
+			return stats, fmt.Errorf("redeciding records after %d: %w", stats.Records, err)
+		}
+		for i, x := range res {
+			stats.Records++
+			stats.Merged += len(x.Merged)
+			d := x.Decision.String()
+			stats.Decisions[d]++
+			if d != page.decisions[i] {
+				stats.Changed++
+			}
+			if x.PersonID != page.personIDs[i] {
+				stats.Moved++
+			}
+		}
+		if opts.Progress != nil {
+			opts.Progress(stats.Records, total)
+		}
+	}
+}
+
+// redecided is a page of records to resolve again: their stored persons, and their persons and decisions before.
+type redecided struct {
+	persons   []canonical.Person
+	personIDs []string
+	decisions []string
+}
+
+// redecideRefs returns the records of source (all when empty) after record id after, n at most, and the last
+// record id among them.
+func (r *Resolver) redecideRefs(ctx context.Context, source string, after int64, n int) ([]RecordRef, int64, error) {
+	rows, err := r.pool.Query(ctx, `SELECT rid, source, local_id FROM person_records
+		WHERE rid > $1 AND ($2 = '' OR source = $2) ORDER BY rid LIMIT $3`, after, source, n)
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading records: %w", err)
+	}
+	defer rows.Close()
+	var refs []RecordRef
+	last := after
+	for rows.Next() {
+		var ref RecordRef
+		if err := rows.Scan(&last, &ref.Source, &ref.LocalID); err != nil {
+			return nil, 0, fmt.Errorf("reading records: %w", err)
+		}
+		refs = append(refs, ref)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("reading records: %w", err)
+	}
+	return refs, last, nil
+}
+
+// redecidePage reads, in tx, the stored persons of refs and the persons and decisions they have now, after taking
+// the records' own locks: a resolution of a new version of one of them (the gateway's) waits for tx, or has
+// committed, and its version is the one read.
+func redecidePage(ctx context.Context, tx pgx.Tx, refs []RecordRef) (redecided, error) {
+	var page redecided
+	var hs []uint64
+	sources, ids := make([]string, len(refs)), make([]string, len(refs))
+	for i, ref := range refs {
+		hs = append(hs, lockHashes(ref, nil)...)
+		sources[i], ids[i] = ref.Source, ref.LocalID
+	}
+	hi, lo := splitLocks(hs)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo); err != nil {
+		return page, fmt.Errorf("locking records: %w", err)
+	}
+	rows, err := tx.Query(ctx, `SELECT r.rid, r.person_id, r.decision, d.person
+		FROM unnest($1::text[], $2::text[]) AS k(source, local_id)
+		JOIN person_records r ON r.source = k.source AND r.local_id = k.local_id
+		JOIN person_documents d ON d.rid = r.rid
+		ORDER BY r.rid`, sources, ids)
+	if err != nil {
+		return page, fmt.Errorf("reading records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rid int64
+		var person, decision string
+		var raw []byte
+		if err := rows.Scan(&rid, &person, &decision, &raw); err != nil {
+			return page, fmt.Errorf("reading records: %w", err)
+		}
+		var p canonical.Person
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return page, fmt.Errorf("record %d: decoding person: %w", rid, err)
+		}
+		page.persons = append(page.persons, p)
+		page.personIDs = append(page.personIDs, person)
+		page.decisions = append(page.decisions, decision)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("reading records: %w", err)
+	}
+	return page, nil
+}
