@@ -744,8 +744,14 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		for _, it := range items {
-			fmt.Fprintf(env.Stdout, "%6d  %-15s score %6.2f  %s/%s (%s)  %s/%s (%s)\n", it.ID, it.Reason, it.Score,
-				it.A.Source, it.A.LocalID, it.PersonA, it.B.Source, it.B.LocalID, it.PersonB)
+			// An open item whose records were linked meanwhile by others (a record that matched both) asks
+			// whether that link was right: separating splits one off.
+			now := ""
+			if it.PersonA != "" && it.PersonA == it.PersonB {
+				now = "  one person now"
+			}
+			fmt.Fprintf(env.Stdout, "%6d  %-15s score %6.2f  %s/%s (%s)  %s/%s (%s)%s\n", it.ID, it.Reason, it.Score,
+				it.A.Source, it.A.LocalID, it.PersonA, it.B.Source, it.B.LocalID, it.PersonB, now)
 		}
 		fmt.Fprintf(env.Stdout, "%d items %s\n", len(items), *status)
 		return nil

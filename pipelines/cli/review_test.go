@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestReviewListAndDecide takes possible matches through the review commands: listed open with the two persons,
+// linked by a reviewer into one person, then listed as linked, one person now; and an open item whose records a
+// later record linked, listed as one person now.
+func TestReviewListAndDecide(t *testing.T) {
+	// Names alone agree: a possible match; the third record is someone else.
+	file := "rec_id, given_name, surname, street_number, address_1, address_2, suburb, postcode, state, date_of_birth, soc_sec_id\n" +
+		"rec-1-org, kees, verbiest, 4, akkerweg, , veldhoven, 5501, nb, 19900101, 1111111\n" +
+		"rec-1-dup-0, kees, verbiest, , , , , , , , \n" +
+		"rec-2-org, anna, brouwer, 9, dorpsstraat, , best, 5681, nb, 19610709, 3333333\n" +
+		// rec-3-dup-0 is a possible match of rec-3-org (names alone again); rec-3-dup-1 matches both, by the birth
+		// date and by the personal number, and links them.
+		"rec-3-org, joost, kleinjan, , , , , , , 19700505, \n" +
+		"rec-3-dup-0, joost, kleinjan, , , , , , , , 4444444\n" +
+		"rec-3-dup-1, joost, kleinjan, , , , , , , 19700505, 4444444\n"
+	cfg, dir := partnerSetup(t, "febrl", febrlMapping, map[string]string{"dataset.csv": file})
+	ingest(t, cfg, dir)
+	review := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := run(append([]string{"review"}, append(args, "--config", cfg)...)...)
+		if code != 0 {
+			t.Fatalf("review %v: exit %d\nstdout: %s\nstderr: %s", args, code, out, errOut)
+		}
+		return out
+	}
+	out := review("list")
+	item := regexp.MustCompile(`(?m)^\s+(\d+)\s+possible-match\s+score\s+[\d.]+\s+febrl/rec-1-dup-0 \((P\d+)\)\s+febrl/rec-1-org \((P\d+)\)$`).FindStringSubmatch(out)
+	linked := regexp.MustCompile(`(?m)^\s+(\d+)\s+possible-match\s+score\s+[\d.]+\s+febrl/rec-3-dup-0 \((P\d+)\)\s+febrl/rec-3-org \((P\d+)\)  one person now$`).FindStringSubmatch(out)
+	if item == nil || item[2] == item[3] || linked == nil || linked[2] != linked[3] || !strings.Contains(out, "2 items open") {
+		t.Fatalf("review list: want an open item of rec-1-org and rec-1-dup-0 in two persons, one of rec-3-org and rec-3-dup-0 in one:\n%s", out)
+	}
+	// The records of the second item are one person: separating them is refused (persons unlink splits one off).
+	if code, out, errOut := run("review", "decide", "--config", cfg, linked[1], "separate"); code == 0 || !strings.Contains(errOut, "one person now") {
+		t.Errorf("review decide separate of records in one person: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	// A decision needs flags before the item (Go's flag parsing): the config goes first.
+	code, out, errOut := run("review", "decide", "--config", cfg, "--note", "same address in the file", item[1], "link")
+	if code != 0 || !strings.Contains(out, "item "+item[1]+": link") {
+		t.Fatalf("review decide: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if out := review("list"); !strings.Contains(out, "1 items open") || strings.Contains(out, "rec-1-") {
+		t.Errorf("review list after the decision:\n%s", out)
+	}
+	if out := review("list", "--status", "linked"); !strings.Contains(out, "one person now") || !strings.Contains(out, "1 items linked") {
+		t.Errorf("review list --status linked:\n%s", out)
+	}
+}
