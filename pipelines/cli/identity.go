@@ -47,7 +47,7 @@ func init() {
 		summary: "decide a review item", run: runReviewDecide})
 	register(&command{name: "identity reindex", usage: "[--config FILE]",
 		summary: "derive the person index's features and blocking keys anew from the stored persons (after an upgrade of the matcher)", run: runIdentityReindex})
-	register(&command{name: "identity redecide", usage: "[--config FILE] [--source NAME]",
+	register(&command{name: "identity redecide", usage: "[--config FILE] [--source NAME] [--lanes N]",
 		summary: "resolve the indexed records again under the configuration now in force (after new weights or thresholds)", run: runIdentityRedecide})
 	register(&command{name: "identity eval", usage: "[--config FILE] --truth FILE",
 		summary: "pairwise and B-cubed precision, recall and F1 of the index against a ground-truth file", run: runIdentityEval})
@@ -469,6 +469,7 @@ func runIdentityRedecide(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "identity redecide")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	src := fs.String("source", "", "redecide the records of this source only (default: all)")
+	lanes := fs.Int("lanes", 1, "transactions at once; more is faster, but records of neighbouring chunks that meet are then resolved in the order their transactions take their locks")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -480,7 +481,7 @@ func runIdentityRedecide(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		start, last := time.Now(), time.Now()
-		stats, err := r.Redecide(ctx, identity.RedecideOptions{Source: *src, Progress: func(done, total int) {
+		stats, err := r.Redecide(ctx, identity.RedecideOptions{Source: *src, Lanes: *lanes, Progress: func(done, total int) {
 			if time.Since(last) >= 5*time.Second || done == total {
 				last = time.Now()
 				fmt.Fprintf(env.Stderr, "redecide: %d of %d records (%.0fs)\n", done, total, time.Since(start).Seconds())

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ketenpoort/ketenpoort/canonical"
 )
@@ -19,6 +23,8 @@ type RedecideOptions struct {
 	Source string
 	// Chunk is the number of records resolved in one transaction; 0 takes DefaultRedecideChunk.
 	Chunk int
+	// Lanes is the number of transactions at once; 0 takes one.
+	Lanes int
 	// Progress, when set, is called after each transaction with the records done so far and the number to do.
 	Progress func(done, total int)
 }
@@ -46,9 +52,10 @@ type RedecideStats struct {
 // them to the records resolved before, which a delivery of the same data again leaves as they were (see
 // ResolveMany). Each record is resolved as a changed record is: against the index as it is then, keeping the manual
 // decisions, moving the record to another person or a new one, merging persons, raising review items and
-// publishing the identity events that follow. The records go a chunk per transaction, each retried when
-// PostgreSQL aborts it for a deadlock, so resolutions of the running gateway may go on meanwhile; a Redecide
-// stopped half way leaves every chunk it committed redecided, and may be run again.
+// publishing the identity events that follow. The records go a chunk per transaction, opts.Lanes chunks at once
+// (with more than one, records of neighbouring chunks that meet are resolved in the order their transactions take
+// their locks), each retried when PostgreSQL aborts it for a deadlock, so resolutions of the running gateway may go
+// on meanwhile; a Redecide stopped half way leaves every chunk it committed redecided, and may be run again.
 func (r *Resolver) Redecide(ctx context.Context, opts RedecideOptions) (RedecideStats, error) {
 	if opts.Chunk <= 0 {
 		opts.Chunk = DefaultRedecideChunk
@@ -59,51 +66,88 @@ func (r *Resolver) Redecide(ctx context.Context, opts RedecideOptions) (Redecide
 		(SELECT count(*) FROM review_queue WHERE status = 'open')`, opts.Source).Scan(&total, &stats.OpenReviews[0]); err != nil {
 		return stats, fmt.Errorf("counting records: %w", err)
 	}
-	var after int64
-	for {
-		refs, last, err := r.redecideRefs(ctx, opts.Source, after, opts.Chunk)
-		if err != nil {
-			return stats, err
-		}
-		if len(refs) == 0 {
-			if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM review_queue WHERE status = 'open'`).Scan(&stats.OpenReviews[1]); err != nil {
-				return stats, fmt.Errorf("counting review items: %w", err)
+	g, gctx := errgroup.WithContext(ctx)
+	chunks := make(chan []RecordRef)
+	g.Go(func() error {
+		defer close(chunks)
+		var after int64
+		for {
+			refs, last, err := r.redecideRefs(gctx, opts.Source, after, opts.Chunk)
+			if err != nil || len(refs) == 0 {
+				return err
 			}
-			return stats, nil
+			after = last
+			select {
+			case chunks <- refs:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
 		}
-		after = last
-		var page redecided
-		var res []Result
-		for attempt := 0; ; attempt++ {
-			err = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
-				var err error
-				if page, err = redecidePage(ctx, tx, refs); err != nil {
+	})
+	var mu sync.Mutex
+	for range max(opts.Lanes, 1) {
+		g.Go(func() error {
+			for refs := range chunks {
+				page, res, err := r.redecideChunk(gctx, refs)
+				if err != nil {
 					return err
 				}
-				res, err = r.resolveMany(ctx, tx, page.persons, true)
+				mu.Lock()
+				for i, x := range res {
+					stats.Records++
+					stats.Merged += len(x.Merged)
+					d := x.Decision.String()
+					stats.Decisions[d]++
+					if d != page.decisions[i] {
+						stats.Changed++
+					}
+					if x.PersonID != page.personIDs[i] {
+						stats.Moved++
+					}
+				}
+				if opts.Progress != nil {
+					opts.Progress(stats.Records, total)
+				}
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return stats, err
+	}
+	if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM review_queue WHERE status = 'open'`).Scan(&stats.OpenReviews[1]); err != nil {
+		return stats, fmt.Errorf("counting review items: %w", err)
+	}
+	return stats, nil
+}
+
+// redecideChunk resolves the records refs again in a transaction of their own, run again (after a short random
+// wait, longer with each attempt) when PostgreSQL aborts it for a deadlock.
+func (r *Resolver) redecideChunk(ctx context.Context, refs []RecordRef) (redecided, []Result, error) {
+	var page redecided
+	var res []Result
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+			var err error
+			if page, err = redecidePage(ctx, tx, refs); err != nil {
 				return err
-			})
-			if err == nil || attempt >= 4 || !Retryable(err) {
-				break
 			}
+			res, err = r.resolveMany(ctx, tx, page.persons, true)
+			return err
+		})
+		if err == nil {
+			return page, res, nil
 		}
-		if err != nil {
-			return stats, fmt.Errorf("redeciding records after %d: %w", stats.Records, err)
+		if attempt >= 5 || !Retryable(err) {
+			return page, nil, fmt.Errorf("redeciding %s and %d more: %w", refs[0], len(refs)-1, err)
 		}
-		for i, x := range res {
-			stats.Records++
-			stats.Merged += len(x.Merged)
-			d := x.Decision.String()
-			stats.Decisions[d]++
-			if d != page.decisions[i] {
-				stats.Changed++
-			}
-			if x.PersonID != page.personIDs[i] {
-				stats.Moved++
-			}
-		}
-		if opts.Progress != nil {
-			opts.Progress(stats.Records, total)
+		t := time.NewTimer(time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return page, nil, ctx.Err()
 		}
 	}
 }

@@ -114,7 +114,7 @@ func TestRedecide(t *testing.T) {
 }
 
 // TestRedecideBesideNewVersions redecides an index while new versions of its records are resolved: every record
-// ends with its new version, none is put back to the version Redecide found first.
+// ends with its new version, none is put back to the version Redecide found first. Two lanes redecide at once.
 func TestRedecideBesideNewVersions(t *testing.T) {
 	r, pool, _ := newIndex(t)
 	ctx := context.Background()
@@ -125,8 +125,10 @@ func TestRedecideBesideNewVersions(t *testing.T) {
 		}
 	}
 	done := make(chan error, 1)
+	var stats RedecideStats
 	go func() {
-		_, err := r.Redecide(ctx, RedecideOptions{Chunk: 8})
+		var err error
+		stats, err = r.Redecide(ctx, RedecideOptions{Chunk: 8, Lanes: 2})
 		done <- err
 	}()
 	for _, p := range set.Records {
@@ -138,6 +140,9 @@ func TestRedecideBesideNewVersions(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	if stats.Records != len(set.Records) {
+		t.Errorf("%d records redecided, want %d", stats.Records, len(set.Records))
 	}
 	if n := count(t, pool, `SELECT count(*) FROM person_documents WHERE person->'name'->>'initials' IS DISTINCT FROM 'ZZ'`); n != 0 {
 		t.Errorf("%d of %d records hold their old version after a redecide beside their new versions", n, len(set.Records))
