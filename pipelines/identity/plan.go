@@ -184,7 +184,12 @@ func decide(own uint64, birth int32, cands []candidate, comps []comparison, unli
 				break
 			}
 		}
-		if ok && !cands[i].forced && !holdsBSN(&cands[i], own) && !comps[best[i]].out.Identified &&
+		// The record's BSN or another identifier it shares lets it join a person whose birth dates disagree with
+		// its own (a date mistyped beyond a typing error), and another identifier (a partner's number) lets it
+		// merge such a person into the one it joined; the BSN does not: two persons whose birth dates all disagree
+		// between them and that both hold the record's BSN are one BSN on two people (a parent's on a child's
+		// record), linked through a record that lacks what tells them apart.
+		if ok && !cands[i].forced && !mayDisagree(&cands[i], own, comps[best[i]].out, len(p.link) > 0) &&
 			datesDisagree(births, cands[i].births) {
 			ok = false
 			setRule(i, ruleNoMergeBirth)
@@ -244,6 +249,16 @@ func decide(own uint64, birth int32, cands []candidate, comps []comparison, unli
 		}
 	}
 	return p
+}
+
+// mayDisagree reports whether the record links with (merging: merges) candidate c, best compared with outcome o,
+// whatever their birth dates: it holds the record's BSN, or shares another identifier with it (o.Identified) —
+// when merging, only another identifier (see decide).
+func mayDisagree(c *candidate, own uint64, o match.Outcome, merging bool) bool {
+	if merging {
+		return o.Identified && !holdsBSN(c, own)
+	}
+	return o.Identified || holdsBSN(c, own)
 }
 
 // ruled reports whether a possible match is one by a rule rather than by its score: the comparison scored a
