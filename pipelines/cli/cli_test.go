@@ -119,9 +119,16 @@ func generate(t *testing.T, args ...string) string {
 // ingest ingests dir with the configuration cfg and returns the ingest's output and then the persons export.
 func ingest(t *testing.T, cfg, dir string) (out, export string) {
 	t.Helper()
-	code, out, errOut := run("ingest", "--config", cfg, dir)
+	return runThenExport(t, cfg, "ingest", "--config", cfg, dir)
+}
+
+// runThenExport runs the command args, which must succeed, and returns its output and then the persons export of
+// the configuration cfg.
+func runThenExport(t *testing.T, cfg string, args ...string) (out, export string) {
+	t.Helper()
+	code, out, errOut := run(args...)
 	if code != 0 {
-		t.Fatalf("ingest: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+		t.Fatalf("%s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errOut)
 	}
 	code, export, errOut = run("persons", "export", "--config", cfg)
 	if code != 0 {

@@ -150,15 +150,7 @@ func TestRedecideAfterNewThresholds(t *testing.T) {
 	}
 	redecide := func(cfg string) (out, export string) {
 		t.Helper()
-		code, out, errOut := run("identity", "redecide", "--config", cfg)
-		if code != 0 {
-			t.Fatalf("identity redecide: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
-		}
-		code, export, errOut = run("persons", "export", "--config", cfg)
-		if code != 0 {
-			t.Fatalf("persons export: exit %d\nstderr: %s", code, errOut)
-		}
-		return out, export
+		return runThenExport(t, cfg, "identity", "redecide", "--config", cfg)
 	}
 	q := quality(export)
 	out, export := redecide(cfg)
