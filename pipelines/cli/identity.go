@@ -488,6 +488,10 @@ func runIdentityRedecide(ctx context.Context, env *Env, args []string) error {
 			}
 		}})
 		if err != nil {
+			if ctx.Err() != nil {
+				// Every chunk committed is redecided; the records of the others are as they were.
+				fmt.Fprintf(env.Stderr, "redecide stopped after %d records: those are redecided, the others as they were; run it again to redecide all\n", stats.Records)
+			}
 			return err
 		}
 		names := make([]string, 0, len(stats.Decisions))
