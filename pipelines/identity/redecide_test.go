@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"testing"
 	"time"
@@ -146,5 +147,25 @@ func TestRedecideBesideNewVersions(t *testing.T) {
 	}
 	if n := count(t, pool, `SELECT count(*) FROM person_documents WHERE person->'name'->>'initials' IS DISTINCT FROM 'ZZ'`); n != 0 {
 		t.Errorf("%d of %d records hold their old version after a redecide beside their new versions", n, len(set.Records))
+	}
+}
+
+// TestRedecideStopped stops a redecide after its first chunk: it reports the records it redecided with the
+// context's error, and a redecide run again does them all.
+func TestRedecideStopped(t *testing.T) {
+	r, _, _ := newIndex(t)
+	set := matchtest.Dedup(6, 40, true)
+	if _, err := r.ResolveTogether(context.Background(), set.Records); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stats, err := r.Redecide(ctx, RedecideOptions{Chunk: 10, Progress: func(done, total int) { cancel() }})
+	if !errors.Is(err, context.Canceled) || stats.Records != 10 {
+		t.Fatalf("stopped after the first chunk: %d records, %v; want 10 and context.Canceled", stats.Records, err)
+	}
+	stats, err = r.Redecide(context.Background(), RedecideOptions{Chunk: 10})
+	if err != nil || stats.Records != len(set.Records) {
+		t.Fatalf("run again: %d records, %v; want %d", stats.Records, err, len(set.Records))
 	}
 }
