@@ -286,3 +286,27 @@ func sampleHeap(live, inuse *uint64) (stop func()) {
 	}()
 	return func() { close(done); wg.Wait() }
 }
+
+// BenchmarkRedecide redecides an index pre-filled by a backfill of IDENTITY_BENCH_REDECIDE records (default 10,000)
+// in one lane and in two, and reports records per second. The first redecide of an index changes the most; the
+// lanes run on the same index in turn, each after the one before.
+func BenchmarkRedecide(b *testing.B) {
+	n := 10_000
+	if v, err := strconv.Atoi(os.Getenv("IDENTITY_BENCH_REDECIDE")); err == nil && v > 0 {
+		n = v
+	}
+	r, _ := fillBenchIndex(b, openIndex(b, migrated(b)), n)
+	for _, lanes := range []int{1, 2} {
+		b.Run(fmt.Sprintf("lanes=%d", lanes), func(b *testing.B) {
+			records := 0
+			for b.Loop() {
+				stats, err := r.Redecide(context.Background(), RedecideOptions{Lanes: lanes})
+				if err != nil {
+					b.Fatal(err)
+				}
+				records += stats.Records
+			}
+			b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
