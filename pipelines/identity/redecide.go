@@ -33,10 +33,11 @@ type RedecideOptions struct {
 type RedecideStats struct {
 	// Records is the number of records resolved again.
 	Records int
-	// Moved counts the records whose person is another one afterwards (a record that joined or left a person, or
-	// whose person was merged into another).
+	// Moved counts the records whose person after their resolution is another than before it: a record that joined
+	// or left a person, or whose person an earlier record of the run merged into another.
 	Moved int
-	// Merged counts the persons merged into another (their records follow without being counted in Moved).
+	// Merged counts the persons the records merged into another; the records of such a person that were resolved
+	// before the merge follow it without being counted in Moved.
 	Merged int
 	// Changed counts the records whose decision is another one afterwards.
 	Changed int
