@@ -750,7 +750,7 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 		}
 		for _, it := range items {
 			// An open item whose records were linked meanwhile by others (a record that matched both) asks
-			// whether that link was right: separating splits one off.
+			// whether that link was right: separate is refused for it, persons unlink splits one off.
 			now := ""
 			if it.PersonA != "" && it.PersonA == it.PersonB {
 				now = "  one person now"

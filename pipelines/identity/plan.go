@@ -85,7 +85,8 @@ type plan struct {
 // of them, as a son's record whose namesake father's person took in a record without birth date. The matching
 // candidates are then taken in order (manual links first, then by score, then oldest first) as long as they hold
 // no two different valid BSNs between them, no birth dates that all disagree between them (again unless the
-// candidate holds the record's BSN or shares an identifier with it), and no manual unlink keeps them apart (a
+// candidate shares an identifier other than the BSN with the record, or, the first one taken, holds the record's
+// BSN: one BSN in two persons whose dates all disagree is one BSN on two people), and no manual unlink keeps them apart (a
 // manual link overrides the BSN and birth-date rules, never a manual unlink); the others go to review as possible
 // matches.
 // Every conflict goes to review, and the best of the possible matches; when the record links, only a possible
