@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -149,14 +148,8 @@ func (r *Resolver) unlink(ctx context.Context, tx pgx.Tx, rec RecordRef, note st
 // lockRecords takes the resolution locks of the records, then locks their persons, and returns the person of
 // each record.
 func lockRecords(ctx context.Context, tx pgx.Tx, recs ...RecordRef) ([]string, error) {
-	var his, los []int32
-	for _, rec := range recs {
-		hi, lo := lockArgs(rec, nil)
-		his, los = append(his, hi...), append(los, lo...)
-	}
-	sortLocks(his, los)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, his, los); err != nil {
-		return nil, fmt.Errorf("taking locks: %w", err)
+	if err := lockOwn(ctx, tx, recs); err != nil {
+		return nil, err
 	}
 	persons := make([]string, len(recs))
 	for i, rec := range recs {
@@ -172,18 +165,6 @@ func lockRecords(ctx context.Context, tx pgx.Tx, recs ...RecordRef) ([]string, e
 		return nil, fmt.Errorf("locking persons: %w", err)
 	}
 	return persons, nil
-}
-
-// sortLocks sorts lock key halves together, by the 64-bit key they form, as lockArgs does.
-func sortLocks(hi, lo []int32) {
-	ks := make([]uint64, len(hi))
-	for i := range hi {
-		ks[i] = uint64(uint32(hi[i]))<<32 | uint64(uint32(lo[i]))
-	}
-	slices.Sort(ks)
-	for i, v := range ks {
-		hi[i], lo[i] = int32(v>>32), int32(uint32(v))
-	}
 }
 
 // manualCount returns how many manual decisions name a or b, to tell apart events of repeated manual operations

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"sync"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
@@ -123,34 +121,22 @@ func (r *Resolver) Redecide(ctx context.Context, opts RedecideOptions) (Redecide
 	return stats, nil
 }
 
-// redecideChunk resolves the records refs again in a transaction of their own, run again (after a short random
-// wait, longer with each attempt) when PostgreSQL aborts it for a deadlock.
+// redecideChunk resolves the records refs again in a transaction of their own (run again after a deadlock).
 func (r *Resolver) redecideChunk(ctx context.Context, refs []RecordRef) (redecided, []Result, error) {
 	var page redecided
 	var res []Result
-	for attempt := 1; ; attempt++ {
-		err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
-			var err error
-			if page, err = redecidePage(ctx, tx, refs); err != nil {
-				return err
-			}
-			res, err = r.resolveMany(ctx, tx, page.persons, true)
+	err := r.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if page, err = redecidePage(ctx, tx, refs); err != nil {
 			return err
-		})
-		if err == nil {
-			return page, res, nil
 		}
-		if attempt >= 5 || !Retryable(err) {
-			return page, nil, fmt.Errorf("redeciding %s and %d more: %w", refs[0], len(refs)-1, err)
-		}
-		t := time.NewTimer(time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return page, nil, ctx.Err()
-		}
+		res, err = r.resolveMany(ctx, tx, page.persons, true)
+		return err
+	})
+	if err != nil {
+		return page, nil, fmt.Errorf("redeciding %s and %d more: %w", refs[0], len(refs)-1, err)
 	}
+	return page, res, nil
 }
 
 // redecided is a page of records to resolve again: their stored persons, and their persons and decisions before.
@@ -189,15 +175,12 @@ func (r *Resolver) redecideRefs(ctx context.Context, source string, after int64,
 // committed, and its version is the one read.
 func redecidePage(ctx context.Context, tx pgx.Tx, refs []RecordRef) (redecided, error) {
 	var page redecided
-	var hs []uint64
+	if err := lockOwn(ctx, tx, refs); err != nil {
+		return page, err
+	}
 	sources, ids := make([]string, len(refs)), make([]string, len(refs))
 	for i, ref := range refs {
-		hs = append(hs, lockHashes(ref, nil)...)
 		sources[i], ids[i] = ref.Source, ref.LocalID
-	}
-	hi, lo := splitLocks(hs)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo); err != nil {
-		return page, fmt.Errorf("locking records: %w", err)
 	}
 	rows, err := tx.Query(ctx, `SELECT r.rid, r.person_id, r.decision, d.person
 		FROM unnest($1::text[], $2::text[]) AS k(source, local_id)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"time"
@@ -85,14 +86,29 @@ func (r *Resolver) ResolveOne(ctx context.Context, p canonical.Person) (Result, 
 // cheaper way to resolve records that arrive together: they share round trips and a commit.
 func (r *Resolver) ResolveTogether(ctx context.Context, ps []canonical.Person) ([]Result, error) {
 	var res []Result
-	for attempt := 0; ; attempt++ {
-		err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
-			var err error
-			res, err = r.ResolveMany(ctx, tx, ps)
+	err := r.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		res, err = r.ResolveMany(ctx, tx, ps)
+		return err
+	})
+	return res, err
+}
+
+// inTx runs fn in a transaction of its own, and again, up to five times in all, when PostgreSQL aborts it for a
+// deadlock or serialisation failure (Retryable), after a short random wait that grows with each attempt so that
+// the transactions that deadlocked do not meet again at once.
+func (r *Resolver) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginFunc(ctx, r.pool, fn)
+		if err == nil || attempt >= 5 || !Retryable(err) {
 			return err
-		})
-		if err == nil || attempt >= 4 || !Retryable(err) {
-			return res, err
+		}
+		t := time.NewTimer(time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
 		}
 	}
 }
@@ -490,11 +506,6 @@ func queueMerge(b *pgx.Batch, winner string, losers []string) {
 	b.Queue(`UPDATE person_records SET person_id = $1, updated_at = now() WHERE person_id = ANY($2)`, winner, losers)
 }
 
-// lockArgs returns the advisory lock keys of a resolution, sorted, as the two int4 halves of each (splitLocks).
-func lockArgs(self RecordRef, keys []match.Key) (hi, lo []int32) {
-	return splitLocks(lockHashes(self, keys))
-}
-
 // lockHashes returns the advisory lock keys of a resolution: the record's own and one per blocking key (the
 // two-key lock space, apart from the store's one-key locks). Keys of both roles are locked: a resolution reads the
 // blocks of its probed keys and writes into those of its stored keys, and two resolutions that could find each
@@ -510,6 +521,24 @@ func lockHashes(self RecordRef, keys []match.Key) []uint64 {
 		hs = append(hs, k.Hash)
 	}
 	return hs
+}
+
+// takeLocksSQL takes the advisory locks whose 64-bit keys are given as two arrays of int4 halves ($1, $2), in the
+// order given (see splitLocks).
+const takeLocksSQL = `SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`
+
+// lockOwn takes, in tx, the records' own resolution locks (not those of their keys): a resolution of any of them
+// waits for tx, and one committed before is seen by what tx reads next.
+func lockOwn(ctx context.Context, tx pgx.Tx, recs []RecordRef) error {
+	var hs []uint64
+	for _, rec := range recs {
+		hs = append(hs, lockHashes(rec, nil)...)
+	}
+	hi, lo := splitLocks(hs)
+	if _, err := tx.Exec(ctx, takeLocksSQL, hi, lo); err != nil {
+		return fmt.Errorf("taking locks: %w", err)
+	}
+	return nil
 }
 
 // splitLocks sorts and deduplicates advisory lock keys and returns each as the two int4 halves of the 64-bit key.

@@ -497,7 +497,7 @@ func (r *Resolver) readGroup(ctx context.Context, tx pgx.Tx, rs []*resolution, f
 	if first {
 		b.Queue(genericPlansSQL)
 	}
-	b.Queue(`SELECT pg_advisory_xact_lock(l.hi, l.lo) FROM unnest($1::int4[], $2::int4[]) WITH ORDINALITY AS l(hi, lo, o) ORDER BY l.o`, hi, lo)
+	b.Queue(takeLocksSQL, hi, lo)
 	b.Queue(recordsSQL, srcs, lids)
 	b.Queue(constraintsSQL, srcs, lids)
 	var ords []int32
