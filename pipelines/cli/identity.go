@@ -503,8 +503,8 @@ func runIdentityRedecide(ctx context.Context, env *Env, args []string) error {
 		for i, d := range names {
 			parts[i] = fmt.Sprintf("%s %d", d, stats.Decisions[d])
 		}
-		fmt.Fprintf(env.Stdout, "redecided %d records in %.1fs: %d moved to another person, %d persons merged into another, %d with another decision; open review items %d, were %d\n",
-			stats.Records, time.Since(start).Seconds(), stats.Moved, stats.Merged, stats.Changed, stats.OpenReviews[1], stats.OpenReviews[0])
+		fmt.Fprintf(env.Stdout, "redecided %d records in %.1fs: %d moved to another person, %d persons merged into another, %d with another decision; open review questions (pairs of persons) %d, were %d\n",
+			stats.Records, time.Since(start).Seconds(), stats.Moved, stats.Merged, stats.Changed, stats.OpenQuestions[1], stats.OpenQuestions[0])
 		if len(parts) > 0 {
 			fmt.Fprintf(env.Stdout, "decisions now: %s\n", strings.Join(parts, ", "))
 		}
@@ -755,10 +755,22 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 			if it.PersonA != "" && it.PersonA == it.PersonB {
 				now = "  one person now"
 			}
+			if it.Items > 1 {
+				// Other records of the two persons raised items of their own: one question, decided at once.
+				now += fmt.Sprintf("  +%d more of these persons", it.Items-1)
+			}
 			fmt.Fprintf(env.Stdout, "%6d  %-15s score %6.2f  %s/%s (%s)  %s/%s (%s)%s\n", it.ID, it.Reason, it.Score,
 				it.A.Source, it.A.LocalID, it.PersonA, it.B.Source, it.B.LocalID, it.PersonB, now)
 		}
-		fmt.Fprintf(env.Stdout, "%d items %s\n", len(items), *status)
+		if *status != identity.ReviewOpen {
+			fmt.Fprintf(env.Stdout, "%d items %s\n", len(items), *status)
+			return nil
+		}
+		n := 0
+		for _, it := range items {
+			n += it.Items
+		}
+		fmt.Fprintf(env.Stdout, "open questions: %d (items: %d)\n", len(items), n)
 		return nil
 	})
 }
@@ -782,11 +794,18 @@ func runReviewDecide(ctx context.Context, env *Env, args []string) error {
 		return usageError("verdict %q: want link or separate", fs.Arg(1))
 	}
 	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
-		a, b, err := r.DecideReview(ctx, id, v, *note)
+		d, err := r.DecideReview(ctx, id, v, *note)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "item %d: %s; persons now %s and %s\n", id, v, a, b)
+		fmt.Fprintf(env.Stdout, "item %d: %s; persons now %s and %s\n", id, v, d.PersonA, d.PersonB)
+		if len(d.Also) > 0 {
+			ids := make([]string, len(d.Also))
+			for i, o := range d.Also {
+				ids[i] = strconv.FormatInt(o, 10)
+			}
+			fmt.Fprintf(env.Stdout, "items %s of the same two persons: %s too\n", strings.Join(ids, ", "), v)
+		}
 		return nil
 	})
 }

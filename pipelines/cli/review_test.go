@@ -33,7 +33,7 @@ func TestReviewListAndDecide(t *testing.T) {
 	out := review("list")
 	item := regexp.MustCompile(`(?m)^\s+(\d+)\s+possible-match\s+score\s+[\d.]+\s+febrl/rec-1-dup-0 \((P\d+)\)\s+febrl/rec-1-org \((P\d+)\)$`).FindStringSubmatch(out)
 	linked := regexp.MustCompile(`(?m)^\s+(\d+)\s+possible-match\s+score\s+[\d.]+\s+febrl/rec-3-dup-0 \((P\d+)\)\s+febrl/rec-3-org \((P\d+)\)  one person now$`).FindStringSubmatch(out)
-	if item == nil || item[2] == item[3] || linked == nil || linked[2] != linked[3] || !strings.Contains(out, "2 items open") {
+	if item == nil || item[2] == item[3] || linked == nil || linked[2] != linked[3] || !strings.Contains(out, "open questions: 2 (items: 2)") {
 		t.Fatalf("review list: want an open item of rec-1-org and rec-1-dup-0 in two persons, one of rec-3-org and rec-3-dup-0 in one:\n%s", out)
 	}
 	// The records of the second item are one person: separating them is refused (persons unlink splits one off).
@@ -45,7 +45,7 @@ func TestReviewListAndDecide(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "item "+item[1]+": link") {
 		t.Fatalf("review decide: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
-	if out := review("list"); !strings.Contains(out, "1 items open") || strings.Contains(out, "rec-1-") {
+	if out := review("list"); !strings.Contains(out, "open questions: 1 (items: 1)") || strings.Contains(out, "rec-1-") {
 		t.Errorf("review list after the decision:\n%s", out)
 	}
 	if out := review("list", "--status", "linked"); !strings.Contains(out, "one person now") || !strings.Contains(out, "1 items linked") {

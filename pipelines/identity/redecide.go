@@ -41,9 +41,9 @@ type RedecideStats struct {
 	Changed int
 	// Decisions counts the records by their decision afterwards.
 	Decisions map[string]int
-	// OpenReviews is the number of open review items before and after (a resolution of the running gateway
-	// meanwhile counts as well).
-	OpenReviews [2]int
+	// OpenQuestions is the number of questions open for reviewers before and after (see Resolver.OpenQuestions;
+	// a resolution of the running gateway meanwhile counts as well).
+	OpenQuestions [2]int64
 }
 
 // Redecide resolves the indexed records again, in the order they were first indexed, under the configuration the
@@ -61,9 +61,12 @@ func (r *Resolver) Redecide(ctx context.Context, opts RedecideOptions) (Redecide
 	}
 	stats := RedecideStats{Decisions: map[string]int{}}
 	var total int
-	if err := r.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM person_records WHERE $1 = '' OR source = $1),
-		(SELECT count(*) FROM review_queue WHERE status = 'open')`, opts.Source).Scan(&total, &stats.OpenReviews[0]); err != nil {
+	if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM person_records WHERE $1 = '' OR source = $1`, opts.Source).Scan(&total); err != nil {
 		return stats, fmt.Errorf("counting records: %w", err)
+	}
+	var err error
+	if stats.OpenQuestions[0], err = r.OpenQuestions(ctx); err != nil {
+		return stats, err
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	chunks := make(chan []RecordRef)
@@ -115,10 +118,8 @@ func (r *Resolver) Redecide(ctx context.Context, opts RedecideOptions) (Redecide
 	if err := g.Wait(); err != nil {
 		return stats, err
 	}
-	if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM review_queue WHERE status = 'open'`).Scan(&stats.OpenReviews[1]); err != nil {
-		return stats, fmt.Errorf("counting review items: %w", err)
-	}
-	return stats, nil
+	stats.OpenQuestions[1], err = r.OpenQuestions(ctx)
+	return stats, err
 }
 
 // redecideChunk resolves the records refs again in a transaction of their own (run again after a deadlock).

@@ -53,7 +53,7 @@ func TestRedecide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats.Records != 6 || stats.Moved != 0 || stats.OpenReviews != [2]int{1, 1} {
+	if stats.Records != 6 || stats.Moved != 0 || stats.OpenQuestions != [2]int64{1, 1} {
 		t.Errorf("redecided under the same thresholds: %+v, want 6 records, none moved, the one review item", stats)
 	}
 	if n := count(t, pool, `SELECT count(*) FROM review_queue`); n != 1 {

@@ -234,47 +234,66 @@ func TestReviewLinkAndSeparate(t *testing.T) {
 	a := resolve(t, r, jan.canonical())
 	b := resolve(t, r, jan.with("zsm", "a", func(p *person) { p.bsn = "123456782" }).canonical())
 	c := resolve(t, r, jan.with("vt", "a", func(p *person) { p.bsn = "999999990" }).canonical())
+	// A second record of the second person, by its BSN, raises the same question again: are they the first?
+	d := resolve(t, r, jan.with("gcos", "d", func(p *person) { p.bsn = "123456782" }).canonical())
+	if d.PersonID != b.PersonID || d.Reviews != 1 {
+		t.Fatalf("scenario broken: %+v, want person %s and an item", d, b.PersonID)
+	}
 	items, err := r.Reviews(ctx, ReviewFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The third record is a possible match of two persons; it raises one item, with the older.
-	want := [][2]RecordRef{{{"brp", "1"}, {"zsm", "a"}}, {{"brp", "1"}, {"vt", "a"}}}
+	// The third record is a possible match of two persons; it raises one item, with the older. The fourth's item
+	// is listed with the first, of the same two persons.
+	want := []struct {
+		a, b  RecordRef
+		items int
+	}{{RecordRef{"brp", "1"}, RecordRef{"zsm", "a"}, 2}, {RecordRef{"brp", "1"}, RecordRef{"vt", "a"}, 1}}
 	if len(items) != len(want) {
 		t.Fatalf("%d review items, want %d: %+v", len(items), len(want), items)
 	}
 	for i, it := range items {
-		if it.A != want[i][0] || it.B != want[i][1] || it.Reason != ReasonPossibleMatch {
-			t.Errorf("item %d = %v %v %s, want %v", i, it.A, it.B, it.Reason, want[i])
+		if it.A != want[i].a || it.B != want[i].b || it.Items != want[i].items || it.Reason != ReasonPossibleMatch {
+			t.Errorf("item %d = %v %v %s standing for %d, want %v %v for %d", i, it.A, it.B, it.Reason, it.Items, want[i].a, want[i].b, want[i].items)
 		}
 		if it.Evidence.Rule != match.RuleDifferentBSN || len(it.Evidence.Attributes) == 0 {
 			t.Errorf("item %d evidence = %+v", it.ID, it.Evidence)
 		}
 	}
-	// Linking the records of different valid BSNs: a manual link overrides the BSN rule.
-	pa, pb, err := r.DecideReview(ctx, items[0].ID, VerdictLink, "zelfde persoon")
+	if n, err := r.OpenQuestions(ctx); err != nil || n != 2 {
+		t.Errorf("OpenQuestions = %d, %v; want 2", n, err)
+	}
+	// Linking the records of different valid BSNs: a manual link overrides the BSN rule. It decides the fourth
+	// record's item too.
+	got, err := r.DecideReview(ctx, items[0].ID, VerdictLink, "zelfde persoon")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pa != pb || pa != a.PersonID || b.PersonID == a.PersonID {
-		t.Errorf("link verdict: persons %s and %s, want both %s", pa, pb, a.PersonID)
+	if got.PersonA != got.PersonB || got.PersonA != a.PersonID || b.PersonID == a.PersonID || len(got.Also) != 1 {
+		t.Errorf("link verdict: %+v, want both %s and one more item", got, a.PersonID)
 	}
-	if _, _, err := r.DecideReview(ctx, items[0].ID, VerdictLink, ""); !errors.Is(err, ErrConflict) {
+	if _, err := r.DecideReview(ctx, items[0].ID, VerdictLink, ""); !errors.Is(err, ErrConflict) {
 		t.Errorf("deciding twice: %v, want ErrConflict", err)
+	}
+	if _, err := r.DecideReview(ctx, got.Also[0], VerdictSeparate, ""); !errors.Is(err, ErrConflict) {
+		t.Errorf("deciding an item decided with another: %v, want ErrConflict", err)
 	}
 	if n := len(outboxEvents(t, pool, TypePersonMerged)); n != 1 {
 		t.Errorf("%d PersonMerged events, want 1", n)
 	}
+	if n := count(t, pool, `SELECT count(*) FROM review_queue WHERE status = 'linked'`); n != 2 {
+		t.Errorf("%d items linked, want 2", n)
+	}
 	// Separate the other: the records stay apart when resolved again, and against a manual link that would join
 	// their persons through another record.
-	if _, _, err := r.DecideReview(ctx, items[1].ID, VerdictSeparate, ""); err != nil {
+	if _, err := r.DecideReview(ctx, items[1].ID, VerdictSeparate, ""); err != nil {
 		t.Fatal(err)
 	}
 	if res := resolve(t, r, jan.with("vt", "a", func(p *person) { p.bsn = "999999990" }).canonical()); res.PersonID != c.PersonID {
 		t.Errorf("separated record re-resolved into %s, want %s", res.PersonID, c.PersonID)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM manual_decisions`); n != 2 {
-		t.Errorf("%d manual decisions, want a link and an unlink", n)
+	if n := count(t, pool, `SELECT count(*) FROM manual_decisions`); n != 3 {
+		t.Errorf("%d manual decisions, want two links and an unlink", n)
 	}
 	if _, err := r.Link(ctx, RecordRef{"vt", "a"}, RecordRef{"zsm", "a"}, ""); !errors.Is(err, ErrConflict) {
 		t.Errorf("linking across a manual unlink: %v, want ErrConflict", err)

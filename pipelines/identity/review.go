@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -43,6 +44,10 @@ type ReviewItem struct {
 	// Evidence is the comparison of the pair when the item was raised.
 	Evidence  ComparisonEvidence
 	CreatedAt time.Time
+	// Items is how many open items this one stands for (Reviews, open ones): the open items whose records are of
+	// PersonA and PersonB now, this one the oldest. Records of one person raise an item each against the other
+	// person's records; the question is the same, and DecideReview answers them all. 1 for a decided item.
+	Items int
 }
 
 // ReviewFilter selects review items. The zero value selects the open ones.
@@ -55,7 +60,7 @@ type ReviewFilter struct {
 	Limit int
 }
 
-// OpenReviews counts the review items waiting for a reviewer.
+// OpenReviews counts the review items waiting for a reviewer. Several may ask one question (see OpenQuestions).
 func (r *Resolver) OpenReviews(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM review_queue WHERE status = $1`, ReviewOpen).Scan(&n); err != nil {
@@ -64,7 +69,23 @@ func (r *Resolver) OpenReviews(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// Reviews lists review items, oldest first.
+// OpenQuestions counts the questions waiting for a reviewer: the pairs of persons that open review items ask about
+// (see ReviewItem.Items), as Reviews lists them. It reads the persons of every open item's records: about 25 µs an
+// item, where OpenReviews counts an index.
+func (r *Resolver) OpenQuestions(ctx context.Context) (int64, error) {
+	var n int64
+	if err := r.pool.QueryRow(ctx, `SELECT count(DISTINCT (least(ra.person_id, rb.person_id), greatest(ra.person_id, rb.person_id)))
+		FROM review_queue q
+		JOIN person_records ra ON ra.source = q.source_a AND ra.local_id = q.local_id_a
+		JOIN person_records rb ON rb.source = q.source_b AND rb.local_id = q.local_id_b
+		WHERE q.status = 'open'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting open review questions: %w", err)
+	}
+	return n, nil
+}
+
+// Reviews lists review items, oldest first. Open items are listed once per pair of persons they ask about, the
+// oldest standing for the others (ReviewItem.Items); decided ones each.
 func (r *Resolver) Reviews(ctx context.Context, f ReviewFilter) ([]ReviewItem, error) {
 	if f.Status == "" {
 		f.Status = ReviewOpen
@@ -73,22 +94,29 @@ func (r *Resolver) Reviews(ctx context.Context, f ReviewFilter) ([]ReviewItem, e
 		f.Limit = 100
 	}
 	f.Limit = min(f.Limit, 1000)
-	rows, err := r.pool.Query(ctx, `SELECT q.id, q.source_a, q.local_id_a, q.source_b, q.local_id_b,
-		coalesce(ra.person_id, ''), coalesce(rb.person_id, ''), q.score, q.reason, q.status, q.evidence, q.created_at
-		FROM review_queue q
-		LEFT JOIN person_records ra ON ra.source = q.source_a AND ra.local_id = q.local_id_a
-		LEFT JOIN person_records rb ON rb.source = q.source_b AND rb.local_id = q.local_id_b
-		WHERE q.status = $1 AND q.id > $2 ORDER BY q.id LIMIT $3`, f.Status, f.AfterID, f.Limit)
+	rows, err := r.pool.Query(ctx, `WITH o AS (
+			SELECT q.*, coalesce(ra.person_id, '') AS pa, coalesce(rb.person_id, '') AS pb,
+				CASE WHEN q.status = 'open' THEN count(*) OVER w ELSE 1 END AS n,
+				CASE WHEN q.status = 'open' THEN row_number() OVER (w ORDER BY q.id) ELSE 1 END AS k
+			FROM review_queue q
+			LEFT JOIN person_records ra ON ra.source = q.source_a AND ra.local_id = q.local_id_a
+			LEFT JOIN person_records rb ON rb.source = q.source_b AND rb.local_id = q.local_id_b
+			WHERE q.status = $1
+			WINDOW w AS (PARTITION BY least(ra.person_id, rb.person_id), greatest(ra.person_id, rb.person_id)))
+		SELECT id, source_a, local_id_a, source_b, local_id_b, pa, pb, score, reason, status, evidence, created_at, n
+		FROM o WHERE k = 1 AND id > $2 ORDER BY id LIMIT $3`, f.Status, f.AfterID, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing reviews: %w", err)
 	}
 	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReviewItem, error) {
 		var it ReviewItem
 		var ev []byte
+		var n int64
 		if err := row.Scan(&it.ID, &it.A.Source, &it.A.LocalID, &it.B.Source, &it.B.LocalID, &it.PersonA, &it.PersonB,
-			&it.Score, &it.Reason, &it.Status, &ev, &it.CreatedAt); err != nil {
+			&it.Score, &it.Reason, &it.Status, &ev, &it.CreatedAt, &n); err != nil {
 			return it, err
 		}
+		it.Items = int(n)
 		return it, json.Unmarshal(ev, &it.Evidence)
 	})
 	if err != nil {
@@ -97,20 +125,29 @@ func (r *Resolver) Reviews(ctx context.Context, f ReviewFilter) ([]ReviewItem, e
 	return items, nil
 }
 
-// DecideReview applies a reviewer's verdict on the open review item id: VerdictLink links the two records (see
-// Link), VerdictSeparate records a manual unlink between them so the matcher never joins them. It returns the
-// persons of the two records afterwards. It fails with ErrNotFound for an unknown id, and with ErrConflict when
-// the item is decided already or, for VerdictSeparate, when the two records are one person by now (split one off
-// with Unlink instead).
-func (r *Resolver) DecideReview(ctx context.Context, id int64, v Verdict, note string) (personA, personB string, err error) {
+// ReviewDecision is what a reviewer's verdict did.
+type ReviewDecision struct {
+	// PersonA and PersonB are the persons of the item's two records afterwards; one person after a link.
+	PersonA, PersonB string
+	// Also are the other open items the verdict decided: those whose records were of the same two persons.
+	Also []int64
+}
+
+// DecideReview applies a reviewer's verdict on the open review item id, and on every other open item whose
+// records are of the same two persons: the question is whether these are one person. VerdictLink links the two
+// records (see Link) and the pairs of the other items, VerdictSeparate records a manual unlink between the records
+// of each item so that the matcher never joins them. It fails with ErrNotFound for an unknown id, and with
+// ErrConflict when the item is decided already or, for VerdictSeparate, when the two records are one person by now
+// (split one off with Unlink instead).
+func (r *Resolver) DecideReview(ctx context.Context, id int64, v Verdict, note string) (ReviewDecision, error) {
+	var d ReviewDecision
 	if v != VerdictLink && v != VerdictSeparate {
-		return "", "", fmt.Errorf("deciding review %d: verdict %q: want link or separate", id, v)
+		return d, fmt.Errorf("deciding review %d: verdict %q: want link or separate", id, v)
 	}
-	err = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
-		var a, b RecordRef
+	err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+		d = ReviewDecision{}
 		var status string
-		err := tx.QueryRow(ctx, `SELECT source_a, local_id_a, source_b, local_id_b, status FROM review_queue WHERE id = $1 FOR UPDATE`, id).
-			Scan(&a.Source, &a.LocalID, &b.Source, &b.LocalID, &status)
+		err := tx.QueryRow(ctx, `SELECT status FROM review_queue WHERE id = $1`, id).Scan(&status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("review %d: %w", id, ErrNotFound)
 		}
@@ -120,29 +157,101 @@ func (r *Resolver) DecideReview(ctx context.Context, id int64, v Verdict, note s
 		if status != ReviewOpen {
 			return fmt.Errorf("review %d is %s: %w", id, status, ErrConflict)
 		}
+		items, err := sameQuestion(ctx, tx, id)
+		if err != nil {
+			return fmt.Errorf("deciding review %d: %w", id, err)
+		}
+		k := slices.IndexFunc(items, func(o openItem) bool { return o.id == id })
+		if k < 0 {
+			return fmt.Errorf("review %d was decided meanwhile: %w", id, ErrConflict)
+		}
+		a, b := items[k].a, items[k].b
+		others := slices.Delete(items, k, k+1)
+		// Every record's lock at once, in one order, before reading where they are.
+		recs := []RecordRef{a, b}
+		for _, o := range others {
+			recs = append(recs, o.a, o.b)
+		}
+		persons, err := lockRecords(ctx, tx, recs...)
+		if err != nil {
+			return fmt.Errorf("deciding review %d: %w", id, err)
+		}
+		pa, pb := persons[0], persons[1]
+		// An item whose records moved before the locks were taken asks another question now.
+		same := others[:0]
+		for k, o := range others {
+			if x, y := persons[2+2*k], persons[3+2*k]; (x == pa && y == pb) || (x == pb && y == pa) {
+				same = append(same, o)
+			}
+		}
 		if v == VerdictLink {
 			w, err := r.link(ctx, tx, a, b, note)
-			personA, personB = w, w
-			return err
+			if err != nil {
+				return err
+			}
+			d.PersonA, d.PersonB = w, w
+		} else {
+			if pa == pb {
+				return fmt.Errorf("separating review %d: the records are one person now: %w", id, ErrConflict)
+			}
+			d.PersonA, d.PersonB = pa, pb
 		}
-		persons, err := lockRecords(ctx, tx, a, b)
-		if err != nil {
-			return fmt.Errorf("separating review %d: %w", id, err)
+		kind, closed := "unlink", ReviewSeparated
+		if v == VerdictLink {
+			kind, closed = "link", ReviewLinked
 		}
-		if persons[0] == persons[1] {
-			return fmt.Errorf("separating review %d: the records are one person now: %w", id, ErrConflict)
+		w := &pgx.Batch{}
+		if v == VerdictSeparate {
+			w.Queue(upsertManualSQL, kind, a.Source, a.LocalID, b.Source, b.LocalID, note)
+			w.Queue(closeReviewSQL, closed, a.Source, a.LocalID, b.Source, b.LocalID)
 		}
-		b2 := &pgx.Batch{}
-		b2.Queue(upsertManualSQL, "unlink", a.Source, a.LocalID, b.Source, b.LocalID, note)
-		b2.Queue(closeReviewSQL, ReviewSeparated, a.Source, a.LocalID, b.Source, b.LocalID)
-		if err := tx.SendBatch(ctx, b2).Close(); err != nil {
-			return fmt.Errorf("separating review %d: %w", id, err)
+		for _, o := range same {
+			w.Queue(upsertManualSQL, kind, o.a.Source, o.a.LocalID, o.b.Source, o.b.LocalID, note)
+			w.Queue(closeReviewSQL, closed, o.a.Source, o.a.LocalID, o.b.Source, o.b.LocalID)
+			d.Also = append(d.Also, o.id)
 		}
-		personA, personB = persons[0], persons[1]
+		if err := tx.SendBatch(ctx, w).Close(); err != nil {
+			return fmt.Errorf("deciding review %d: %w", id, err)
+		}
 		return nil
 	})
 	if err != nil {
-		return "", "", fmt.Errorf("deciding review: %w", err)
+		return ReviewDecision{}, fmt.Errorf("deciding review: %w", err)
 	}
-	return personA, personB, nil
+	return d, nil
+}
+
+// openItem is an open review item's pair of records.
+type openItem struct {
+	id   int64
+	a, b RecordRef
+}
+
+// sameQuestion returns the open review items whose records are of the persons of item id's records now, item id
+// among them while it is open, locked in id order (two reviewers deciding two of them take the locks in one order).
+func sameQuestion(ctx context.Context, tx pgx.Tx, id int64) ([]openItem, error) {
+	rows, err := tx.Query(ctx, `WITH p AS (
+			SELECT ra.person_id AS pa, rb.person_id AS pb FROM review_queue q
+			JOIN person_records ra ON ra.source = q.source_a AND ra.local_id = q.local_id_a
+			JOIN person_records rb ON rb.source = q.source_b AND rb.local_id = q.local_id_b
+			WHERE q.id = $1)
+		SELECT q.id, q.source_a, q.local_id_a, q.source_b, q.local_id_b
+		FROM p, person_records r
+		JOIN review_queue q ON q.status = 'open' AND q.source_a = r.source AND q.local_id_a = r.local_id
+		JOIN person_records o ON o.source = q.source_b AND o.local_id = q.local_id_b
+		WHERE r.person_id IN (p.pa, p.pb) AND o.person_id IN (p.pa, p.pb)
+			AND (r.person_id <> o.person_id OR p.pa = p.pb)
+		ORDER BY q.id FOR UPDATE OF q`, id)
+	if err != nil {
+		return nil, fmt.Errorf("reading the items of the same persons: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (openItem, error) {
+		var o openItem
+		err := row.Scan(&o.id, &o.a.Source, &o.a.LocalID, &o.b.Source, &o.b.LocalID)
+		return o, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the items of the same persons: %w", err)
+	}
+	return items, nil
 }
