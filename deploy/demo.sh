@@ -43,6 +43,11 @@ step "person resolution against the generator's ground truth (ketenpoort identit
 
 step "the first items of the review queue (ketenpoort review list)"
 "$bin" review list --config "$cfg" --limit 5 2>/dev/null
+first=$("$bin" review list --config "$cfg" --limit 1 2>/dev/null | awk 'NR == 1 && $1 ~ /^[0-9]+$/ { print $1 }')
+if [ -n "$first" ]; then
+  step "the first of them in full (ketenpoort review show $first)"
+  "$bin" review show --config "$cfg" "$first" 2>/dev/null
+fi
 
 step "starting the gateway (log in $log)"
 "$bin" run --config "$cfg" >"$log" 2>&1 &
@@ -109,6 +114,6 @@ cat <<EOF
 stopped cleanly. Look further, with --config $cfg:
   $bin persons show SOURCE/LOCAL-ID        a person with its records and decisions
   $bin persons export --out persons.csv    every record's person, decision and score
-  $bin review list / review decide ID link|separate
+  $bin review list / review show ID / review decide ID link|separate
   $bin run, then: kcat -C -b 127.0.0.1:9092 -t ketenpoort.identity.v1 -e
 EOF

@@ -15,7 +15,6 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -43,8 +42,10 @@ func init() {
 		summary: "manually split a record off its person (a constraint the matcher keeps)", run: runPersonsUnlink})
 	register(&command{name: "review list", usage: "[--config FILE] [--status open|linked|separated] [--limit N]",
 		summary: "the review queue: possible matches and BSN conflicts", run: runReviewList})
+	register(&command{name: "review show", usage: "[--config FILE] [--json] ID",
+		summary: "a review item in full: the two records side by side with the evidence, and the items of the same two persons", run: runReviewShow})
 	register(&command{name: "review decide", usage: "[--config FILE] [--note TEXT] ID link|separate",
-		summary: "decide a review item", run: runReviewDecide})
+		summary: "decide a review item, and the other open items of the same two persons", run: runReviewDecide})
 	register(&command{name: "identity reindex", usage: "[--config FILE]",
 		summary: "derive the person index's features and blocking keys anew from the stored persons (after an upgrade of the matcher)", run: runIdentityReindex})
 	register(&command{name: "identity redecide", usage: "[--config FILE] [--source NAME] [--lanes N]",
@@ -731,81 +732,6 @@ func runPersonsUnlink(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "unlinked: %s/%s is now person %s\n", ref.Source, ref.LocalID, id)
-		return nil
-	})
-}
-
-func runReviewList(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "review list")
-	cfgPath := fs.String("config", "", "configuration `file`")
-	status := fs.String("status", identity.ReviewOpen, "open, linked or separated")
-	limit := fs.Int("limit", 50, "at most this many items")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
-		items, err := r.Reviews(ctx, identity.ReviewFilter{Status: *status, Limit: *limit})
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			// An open item whose records were linked meanwhile by others (a record that matched both) asks
-			// whether that link was right: separate is refused for it, persons unlink splits one off.
-			now := ""
-			if it.PersonA != "" && it.PersonA == it.PersonB {
-				now = "  one person now"
-			}
-			if it.Items > 1 {
-				// Other records of the two persons raised items of their own: one question, decided at once.
-				now += fmt.Sprintf("  +%d more of these persons", it.Items-1)
-			}
-			fmt.Fprintf(env.Stdout, "%6d  %-15s score %6.2f  %s/%s (%s)  %s/%s (%s)%s\n", it.ID, it.Reason, it.Score,
-				it.A.Source, it.A.LocalID, it.PersonA, it.B.Source, it.B.LocalID, it.PersonB, now)
-		}
-		if *status != identity.ReviewOpen {
-			fmt.Fprintf(env.Stdout, "%d items %s\n", len(items), *status)
-			return nil
-		}
-		n := 0
-		for _, it := range items {
-			n += it.Items
-		}
-		fmt.Fprintf(env.Stdout, "open questions: %d (items: %d)\n", len(items), n)
-		return nil
-	})
-}
-
-func runReviewDecide(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "review decide")
-	cfgPath := fs.String("config", "", "configuration `file`")
-	note := fs.String("note", "", "why, for the audit trail")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 2 {
-		return usageError("name the item id and link or separate")
-	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-	if err != nil {
-		return usageError("item id %q: want a number", fs.Arg(0))
-	}
-	v := identity.Verdict(fs.Arg(1))
-	if v != identity.VerdictLink && v != identity.VerdictSeparate {
-		return usageError("verdict %q: want link or separate", fs.Arg(1))
-	}
-	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
-		d, err := r.DecideReview(ctx, id, v, *note)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "item %d: %s; persons now %s and %s\n", id, v, d.PersonA, d.PersonB)
-		if len(d.Also) > 0 {
-			ids := make([]string, len(d.Also))
-			for i, o := range d.Also {
-				ids[i] = strconv.FormatInt(o, 10)
-			}
-			fmt.Fprintf(env.Stdout, "items %s of the same two persons: %s too\n", strings.Join(ids, ", "), v)
-		}
 		return nil
 	})
 }

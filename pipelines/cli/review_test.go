@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,7 +26,7 @@ func TestReviewListAndDecide(t *testing.T) {
 	ingest(t, cfg, dir)
 	review := func(args ...string) string {
 		t.Helper()
-		code, out, errOut := run(append([]string{"review"}, append(args, "--config", cfg)...)...)
+		code, out, errOut := run(append([]string{"review", args[0], "--config", cfg}, args[1:]...)...)
 		if code != 0 {
 			t.Fatalf("review %v: exit %d\nstdout: %s\nstderr: %s", args, code, out, errOut)
 		}
@@ -35,6 +37,30 @@ func TestReviewListAndDecide(t *testing.T) {
 	linked := regexp.MustCompile(`(?m)^\s+(\d+)\s+possible-match\s+score\s+[\d.]+\s+febrl/rec-3-dup-0 \((P\d+)\)\s+febrl/rec-3-org \((P\d+)\)  one person now$`).FindStringSubmatch(out)
 	if item == nil || item[2] == item[3] || linked == nil || linked[2] != linked[3] || !strings.Contains(out, "open questions: 2 (items: 2)") {
 		t.Fatalf("review list: want an open item of rec-1-org and rec-1-dup-0 in two persons, one of rec-3-org and rec-3-dup-0 in one:\n%s", out)
+	}
+	// In full: both records side by side with the levels and weights, and how to decide it.
+	show := review("show", item[1])
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^item ` + item[1] + `  possible-match  open  score `),
+		regexp.MustCompile(`(?m)^surname\s+verbiest\s+verbiest\s+exact\s+\+`),
+		regexp.MustCompile(`(?m)^birth date\s+-\s+1990-01-01\s+missing\s+\+0\.00$`),
+		regexp.MustCompile(`(?m)^other numbers\s+-\s+local 1111111 \(\S+\)\s+missing`),
+		regexp.MustCompile(`(?m)^decide: ketenpoort review decide ` + item[1] + ` link\|separate  \(decides item ` + item[1] + `\)$`),
+	} {
+		if !want.MatchString(show) {
+			t.Errorf("review show: want %s in\n%s", want, show)
+		}
+	}
+	var full struct {
+		Item    struct{ ID int64 }
+		Records []struct{ Name struct{ Surname string } }
+	}
+	if err := json.Unmarshal([]byte(review("show", "--json", item[1])), &full); err != nil || strconv.FormatInt(full.Item.ID, 10) != item[1] ||
+		len(full.Records) != 2 || full.Records[0].Name.Surname != "verbiest" {
+		t.Errorf("review show --json: %+v, %v", full, err)
+	}
+	if code, _, errOut := run("review", "show", "--config", cfg, "99999"); code == 0 || !strings.Contains(errOut, "not found") {
+		t.Errorf("review show of an unknown item: exit %d, stderr %s", code, errOut)
 	}
 	// The records of the second item are one person: separating them is refused (persons unlink splits one off).
 	if code, out, errOut := run("review", "decide", "--config", cfg, linked[1], "separate"); code == 0 || !strings.Contains(errOut, "one person now") {

@@ -263,6 +263,19 @@ func TestReviewLinkAndSeparate(t *testing.T) {
 	if n, err := r.OpenQuestions(ctx); err != nil || n != 2 {
 		t.Errorf("OpenQuestions = %d, %v; want 2", n, err)
 	}
+	// In full: both records as stored, and the fourth record's item as another of the same question.
+	full, err := r.ReviewCase(ctx, items[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Item.ID != items[0].ID || full.Item.Items != 2 || len(full.Others) != 1 || full.Others[0].B != (RecordRef{"gcos", "d"}) ||
+		full.Records[0].Provenance.LocalID != "1" || full.Records[1].Provenance.Source != "zsm" ||
+		full.Records[1].Name.Surname != "Meijden" || full.Records[1].Identifiers[0].Value != "123456782" {
+		t.Errorf("review case = %+v", full)
+	}
+	if _, err := r.ReviewCase(ctx, 9999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown item: %v, want ErrNotFound", err)
+	}
 	// Linking the records of different valid BSNs: a manual link overrides the BSN rule. It decides the fourth
 	// record's item too.
 	got, err := r.DecideReview(ctx, items[0].ID, VerdictLink, "zelfde persoon")

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ketenpoort/ketenpoort/canonical"
 )
 
 // Review statuses, as review_queue.status holds them.
@@ -31,23 +33,25 @@ const (
 
 // ReviewItem is a pair of records waiting for a reviewer, or decided by one.
 type ReviewItem struct {
-	ID int64
+	ID int64 `json:"id"`
 	// A and B are the records, in (source, local id) order.
-	A, B RecordRef
+	A RecordRef `json:"a"`
+	B RecordRef `json:"b"`
 	// PersonA and PersonB are their persons now.
-	PersonA, PersonB string
-	Score            float64
+	PersonA string  `json:"personA"`
+	PersonB string  `json:"personB"`
+	Score   float64 `json:"score"`
 	// Reason is ReasonPossibleMatch or ReasonBSNConflict.
-	Reason string
+	Reason string `json:"reason"`
 	// Status is ReviewOpen, ReviewLinked or ReviewSeparated.
-	Status string
+	Status string `json:"status"`
 	// Evidence is the comparison of the pair when the item was raised.
-	Evidence  ComparisonEvidence
-	CreatedAt time.Time
+	Evidence  ComparisonEvidence `json:"evidence"`
+	CreatedAt time.Time          `json:"createdAt"`
 	// Items is how many open items this one stands for (Reviews, open ones): the open items whose records are of
 	// PersonA and PersonB now, this one the oldest. Records of one person raise an item each against the other
 	// person's records; the question is the same, and DecideReview answers them all. 1 for a decided item.
-	Items int
+	Items int `json:"items"`
 }
 
 // ReviewFilter selects review items. The zero value selects the open ones.
@@ -108,21 +112,93 @@ func (r *Resolver) Reviews(ctx context.Context, f ReviewFilter) ([]ReviewItem, e
 	if err != nil {
 		return nil, fmt.Errorf("listing reviews: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReviewItem, error) {
-		var it ReviewItem
-		var ev []byte
-		var n int64
-		if err := row.Scan(&it.ID, &it.A.Source, &it.A.LocalID, &it.B.Source, &it.B.LocalID, &it.PersonA, &it.PersonB,
-			&it.Score, &it.Reason, &it.Status, &ev, &it.CreatedAt, &n); err != nil {
-			return it, err
-		}
-		it.Items = int(n)
-		return it, json.Unmarshal(ev, &it.Evidence)
-	})
+	items, err := pgx.CollectRows(rows, scanReview)
 	if err != nil {
 		return nil, fmt.Errorf("listing reviews: %w", err)
 	}
 	return items, nil
+}
+
+// reviewsSQL selects review items by id, in the columns scanReview reads.
+const reviewsSQL = `SELECT q.id, q.source_a, q.local_id_a, q.source_b, q.local_id_b,
+	coalesce(ra.person_id, ''), coalesce(rb.person_id, ''), q.score, q.reason, q.status, q.evidence, q.created_at, 1
+	FROM review_queue q
+	LEFT JOIN person_records ra ON ra.source = q.source_a AND ra.local_id = q.local_id_a
+	LEFT JOIN person_records rb ON rb.source = q.source_b AND rb.local_id = q.local_id_b
+	WHERE q.id = ANY($1) ORDER BY q.id`
+
+func scanReview(row pgx.CollectableRow) (ReviewItem, error) {
+	var it ReviewItem
+	var ev []byte
+	var n int64
+	if err := row.Scan(&it.ID, &it.A.Source, &it.A.LocalID, &it.B.Source, &it.B.LocalID, &it.PersonA, &it.PersonB,
+		&it.Score, &it.Reason, &it.Status, &ev, &it.CreatedAt, &n); err != nil {
+		return it, err
+	}
+	it.Items = int(n)
+	return it, json.Unmarshal(ev, &it.Evidence)
+}
+
+// ReviewCase is a review item in full, for a reviewer to decide: the item, the two records as the index holds them
+// now, and the other open items that ask about the same two persons.
+type ReviewCase struct {
+	Item ReviewItem `json:"item"`
+	// Records are the records of Item.A and Item.B as stored now (Item.Evidence compared them as they were when
+	// the item was raised).
+	Records [2]canonical.Person `json:"records"`
+	// Others are the other open items of the same two persons, oldest first: DecideReview decides them with the
+	// item. Empty for a decided item.
+	Others []ReviewItem `json:"others,omitempty"`
+}
+
+// ReviewCase returns review item id in full. It fails with ErrNotFound for an unknown id.
+func (r *Resolver) ReviewCase(ctx context.Context, id int64) (ReviewCase, error) {
+	var c ReviewCase
+	err := pgx.BeginTxFunc(ctx, r.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, reviewsSQL, []int64{id})
+		items, err := pgx.CollectRows(rows, scanReview)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return fmt.Errorf("review %d: %w", id, ErrNotFound)
+		}
+		c.Item = items[0]
+		for k, ref := range []RecordRef{c.Item.A, c.Item.B} {
+			var doc []byte
+			if err := tx.QueryRow(ctx, `SELECT d.person FROM person_records r JOIN person_documents d ON d.rid = r.rid
+				WHERE r.source = $1 AND r.local_id = $2`, ref.Source, ref.LocalID).Scan(&doc); err != nil {
+				return fmt.Errorf("reading record %s: %w", ref, err)
+			}
+			if err := json.Unmarshal(doc, &c.Records[k]); err != nil {
+				return fmt.Errorf("reading record %s: %w", ref, err)
+			}
+		}
+		if c.Item.Status != ReviewOpen {
+			return nil
+		}
+		same, err := sameQuestion(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for _, o := range same {
+			if o.id != id {
+				ids = append(ids, o.id)
+			}
+		}
+		c.Item.Items = 1 + len(ids)
+		if len(ids) == 0 {
+			return nil
+		}
+		rows, _ = tx.Query(ctx, reviewsSQL, ids)
+		c.Others, err = pgx.CollectRows(rows, scanReview)
+		return err
+	})
+	if err != nil {
+		return ReviewCase{}, fmt.Errorf("showing review %d: %w", id, err)
+	}
+	return c, nil
 }
 
 // ReviewDecision is what a reviewer's verdict did.
@@ -157,7 +233,7 @@ func (r *Resolver) DecideReview(ctx context.Context, id int64, v Verdict, note s
 		if status != ReviewOpen {
 			return fmt.Errorf("review %d is %s: %w", id, status, ErrConflict)
 		}
-		items, err := sameQuestion(ctx, tx, id)
+		items, err := sameQuestion(ctx, tx, id, true)
 		if err != nil {
 			return fmt.Errorf("deciding review %d: %w", id, err)
 		}
@@ -228,8 +304,13 @@ type openItem struct {
 }
 
 // sameQuestion returns the open review items whose records are of the persons of item id's records now, item id
-// among them while it is open, locked in id order (two reviewers deciding two of them take the locks in one order).
-func sameQuestion(ctx context.Context, tx pgx.Tx, id int64) ([]openItem, error) {
+// among them while it is open; with lock, locked in id order (two reviewers deciding two of them take the locks in
+// one order).
+func sameQuestion(ctx context.Context, tx pgx.Tx, id int64, lock bool) ([]openItem, error) {
+	forUpdate := ""
+	if lock {
+		forUpdate = " FOR UPDATE OF q"
+	}
 	rows, err := tx.Query(ctx, `WITH p AS (
 			SELECT ra.person_id AS pa, rb.person_id AS pb FROM review_queue q
 			JOIN person_records ra ON ra.source = q.source_a AND ra.local_id = q.local_id_a
@@ -241,7 +322,7 @@ func sameQuestion(ctx context.Context, tx pgx.Tx, id int64) ([]openItem, error) 
 		JOIN person_records o ON o.source = q.source_b AND o.local_id = q.local_id_b
 		WHERE r.person_id IN (p.pa, p.pb) AND o.person_id IN (p.pa, p.pb)
 			AND (r.person_id <> o.person_id OR p.pa = p.pb)
-		ORDER BY q.id FOR UPDATE OF q`, id)
+		ORDER BY q.id`+forUpdate, id)
 	if err != nil {
 		return nil, fmt.Errorf("reading the items of the same persons: %w", err)
 	}
