@@ -20,12 +20,13 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "review list")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	status := fs.String("status", identity.ReviewOpen, "open, linked or separated")
-	limit := fs.Int("limit", 50, "at most this many items")
+	limit := fs.Int("limit", 50, "at most this many items (at most 1000)")
+	after := fs.Int64("after", 0, "continue a listing: only items after this `id`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
-		items, err := r.Reviews(ctx, identity.ReviewFilter{Status: *status, Limit: *limit})
+		items, err := r.Reviews(ctx, identity.ReviewFilter{Status: *status, Limit: *limit, AfterID: *after})
 		if err != nil {
 			return err
 		}
@@ -45,13 +46,16 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 		}
 		if *status != identity.ReviewOpen {
 			fmt.Fprintf(env.Stdout, "%d items %s\n", len(items), *status)
-			return nil
+		} else {
+			n := 0
+			for _, it := range items {
+				n += it.Items
+			}
+			fmt.Fprintf(env.Stdout, "open questions: %d (items: %d)\n", len(items), n)
 		}
-		n := 0
-		for _, it := range items {
-			n += it.Items
+		if page := *limit; len(items) > 0 && (len(items) == min(page, 1000) || page <= 0 && len(items) == 100) {
+			fmt.Fprintf(env.Stdout, "more may follow: ketenpoort review list --status %s --after %d\n", *status, items[len(items)-1].ID)
 		}
-		fmt.Fprintf(env.Stdout, "open questions: %d (items: %d)\n", len(items), n)
 		return nil
 	})
 }

@@ -38,6 +38,15 @@ func TestReviewListAndDecide(t *testing.T) {
 	if item == nil || item[2] == item[3] || linked == nil || linked[2] != linked[3] || !strings.Contains(out, "open questions: 2 (items: 2)") {
 		t.Fatalf("review list: want an open item of rec-1-org and rec-1-dup-0 in two persons, one of rec-3-org and rec-3-dup-0 in one:\n%s", out)
 	}
+	// A page of one: the next one follows it.
+	page := review("list", "--limit", "1")
+	next := regexp.MustCompile(`(?m)^more may follow: ketenpoort review list --status open --after (\d+)$`).FindStringSubmatch(page)
+	if next == nil || next[1] != item[1] && next[1] != linked[1] {
+		t.Fatalf("review list --limit 1:\n%s", page)
+	}
+	if rest := review("list", "--after", next[1]); !strings.Contains(rest, "open questions: 1 (items: 1)") || strings.Contains(rest, "more may follow") {
+		t.Errorf("review list --after %s:\n%s", next[1], rest)
+	}
 	// In full: both records side by side with the levels and weights, and how to decide it.
 	show := review("show", item[1])
 	for _, want := range []*regexp.Regexp{
