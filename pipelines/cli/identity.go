@@ -33,7 +33,7 @@ func init() {
 	register(&command{name: "ingest", usage: "[--config FILE] [--source NAME] PATH...",
 		summary: "batch: read, validate, map and store partner files, then resolve their persons (backfill)", run: runIngest})
 	register(&command{name: "persons show", usage: "[--config FILE] PERSON-ID | SOURCE/LOCAL-ID",
-		summary: "a person of the index: its records, identifiers, decisions and merged ids", run: runPersonsShow})
+		summary: "a person of the index: its records (identifiers, name, birth date, gender, addresses), decisions and merged ids", run: runPersonsShow})
 	register(&command{name: "persons export", usage: "[--config FILE] [--out FILE]",
 		summary: "CSV of every record: source, local id, person id, decision, score", run: runPersonsExport})
 	register(&command{name: "persons link", usage: "[--config FILE] [--note TEXT] SOURCE/LOCAL-ID SOURCE/LOCAL-ID",

@@ -55,12 +55,16 @@ type Person struct {
 	Decisions []Decision `json:"decisions"`
 }
 
-// PersonRecord is one source record of a person.
+// PersonRecord is one source record of a person: how it was decided, and what it says of the person as stored.
 type PersonRecord struct {
 	Record      RecordRef              `json:"record"`
 	Decision    string                 `json:"decision"`
 	Score       float64                `json:"score"`
 	Identifiers []canonical.Identifier `json:"identifiers"`
+	Name        canonical.Name         `json:"name"`
+	BirthDate   *canonical.PartialDate `json:"birthDate,omitempty"`
+	Gender      canonical.Gender       `json:"gender,omitempty"`
+	Addresses   []canonical.Address    `json:"addresses,omitempty"`
 	UpdatedAt   time.Time              `json:"updatedAt"`
 }
 
@@ -74,8 +78,8 @@ type Decision struct {
 	CreatedAt time.Time       `json:"createdAt"`
 }
 
-// Show returns the person personID stands for (following a merge) with its records, their identifiers and the
-// decisions about them. It fails with ErrNotFound for an id never minted.
+// Show returns the person personID stands for (following a merge) with its records, what each says of the
+// person (identifiers, name, birth date, gender, addresses) and the decisions about them. It fails with ErrNotFound for an id never minted.
 func (r *Resolver) Show(ctx context.Context, personID string) (Person, error) {
 	id, err := r.Current(ctx, personID)
 	if err != nil {
@@ -89,20 +93,20 @@ func (r *Resolver) Show(ctx context.Context, personID string) (Person, error) {
 		p.MergedFrom, err = pgx.CollectRows(rows, pgx.RowTo[string])
 		return err
 	})
-	b.Queue(`SELECT r.source, r.local_id, r.decision, r.score, d.person->'identifiers', r.updated_at FROM person_records r
+	b.Queue(`SELECT r.source, r.local_id, r.decision, r.score, d.person, r.updated_at FROM person_records r
 		JOIN person_documents d ON d.rid = r.rid WHERE r.person_id = $1 ORDER BY r.source, r.local_id`, id).Query(func(rows pgx.Rows) error {
 		var err error
 		p.Records, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (PersonRecord, error) {
 			var pr PersonRecord
-			var ids []byte
-			if err := row.Scan(&pr.Record.Source, &pr.Record.LocalID, &pr.Decision, &pr.Score, &ids, &pr.UpdatedAt); err != nil {
+			var doc []byte
+			if err := row.Scan(&pr.Record.Source, &pr.Record.LocalID, &pr.Decision, &pr.Score, &doc, &pr.UpdatedAt); err != nil {
 				return pr, err
 			}
-			if len(ids) > 0 && string(ids) != "null" {
-				if err := json.Unmarshal(ids, &pr.Identifiers); err != nil {
-					return pr, err
-				}
+			var cp canonical.Person
+			if err := json.Unmarshal(doc, &cp); err != nil {
+				return pr, fmt.Errorf("record %s/%s: %w", pr.Record.Source, pr.Record.LocalID, err)
 			}
+			pr.Identifiers, pr.Name, pr.BirthDate, pr.Gender, pr.Addresses = cp.Identifiers, cp.Name, cp.BirthDate, cp.Gender, cp.Addresses
 			return pr, nil
 		})
 		return err

@@ -189,6 +189,21 @@ func TestBridgingRecordMerges(t *testing.T) {
 	if p.ID != a.PersonID || len(p.Records) != 3 || len(p.MergedFrom) != 1 || len(p.Decisions) != 3 {
 		t.Errorf("Show(loser) = %+v", p)
 	}
+	// What each record says of the person, as stored: brp/c all of it, gcos/a no address or birth date, zsm/b
+	// initials and no BSN.
+	if len(p.Records) == 3 {
+		c, g, z := p.Records[0], p.Records[1], p.Records[2]
+		if c.Record != (RecordRef{"brp", "c"}) || c.Name.Surname != "Meijden" || c.BirthDate == nil || c.BirthDate.String() != "1968-04-12" ||
+			len(c.Addresses) != 1 || c.Addresses[0].Postcode != "5611AB" || len(c.Identifiers) != 1 || c.Gender != "M" {
+			t.Errorf("Show: brp/c = %+v", c)
+		}
+		if g.BirthDate != nil || len(g.Addresses) != 0 || len(g.Identifiers) != 1 {
+			t.Errorf("Show: gcos/a = %+v", g)
+		}
+		if z.Name.GivenNames != "J.P." || len(z.Identifiers) != 0 || len(z.Addresses) != 1 {
+			t.Errorf("Show: zsm/b = %+v", z)
+		}
+	}
 }
 
 func TestUnlinkSplitsAndHolds(t *testing.T) {
