@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -41,6 +42,15 @@ var errUsage = errors.New("usage")
 // usageError returns an error that prints the message and exits with status 2.
 func usageError(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+// parseID reads the numeric id of the thing named (an item, a dead letter) from a command-line argument.
+func parseID(what, arg string) (int64, error) {
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil {
+		return 0, usageError("%s %q: want a number", what, arg)
+	}
+	return id, nil
 }
 
 // Main runs the command named in args (without the program name) and returns the process exit status.

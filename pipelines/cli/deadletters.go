@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -70,9 +69,9 @@ func runDeadLettersShow(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError("name one dead letter id")
 	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	id, err := parseID("id", fs.Arg(0))
 	if err != nil {
-		return usageError("id %q: want a number", fs.Arg(0))
+		return err
 	}
 	return withDatabase(ctx, env, *cfgPath, func(_ *config.Config, pool *pgxpool.Pool) error {
 		d, err := store.NewDeadLetters(pool).Get(ctx, id)
@@ -102,9 +101,9 @@ func runDeadLettersDiscard(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError("name one dead letter id")
 	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	id, err := parseID("id", fs.Arg(0))
 	if err != nil {
-		return usageError("id %q: want a number", fs.Arg(0))
+		return err
 	}
 	return withDatabase(ctx, env, *cfgPath, func(_ *config.Config, pool *pgxpool.Pool) error {
 		if err := store.NewDeadLetters(pool).Discard(ctx, id); err != nil {

@@ -70,9 +70,9 @@ func runReviewDecide(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 2 {
 		return usageError("name the item id and link or separate")
 	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	id, err := parseID("item id", fs.Arg(0))
 	if err != nil {
-		return usageError("item id %q: want a number", fs.Arg(0))
+		return err
 	}
 	v := identity.Verdict(fs.Arg(1))
 	if v != identity.VerdictLink && v != identity.VerdictSeparate {
@@ -105,9 +105,9 @@ func runReviewShow(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError("name one item id")
 	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	id, err := parseID("item id", fs.Arg(0))
 	if err != nil {
-		return usageError("item id %q: want a number", fs.Arg(0))
+		return err
 	}
 	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
 		c, err := r.ReviewCase(ctx, id)
