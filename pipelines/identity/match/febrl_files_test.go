@@ -68,6 +68,7 @@ func TestQualityFebrlFiles(t *testing.T) {
 			logKindRecall(t, d)
 			logUnblocked(t, d, model)
 			logMissed(t, d, model)
+			logThresholds(t, d)
 			if q.precision < tt.minPrecision || q.recall < tt.minRecall {
 				t.Errorf("precision %.4f recall %.4f, want at least %.4f and %.4f", q.precision, q.recall, tt.minPrecision, tt.minRecall)
 			}

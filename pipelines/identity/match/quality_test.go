@@ -182,6 +182,30 @@ func (d *dataset) evaluate(m *Model) quality {
 	return q
 }
 
+// logThresholds logs, with -v, what other MATCH thresholds than the declared one would have given on d (the hard
+// rules as they are): the trade-off the declared threshold is one point of, to set beside figures published at
+// another precision.
+func logThresholds(t *testing.T, d *dataset) {
+	if !testing.Verbose() {
+		return
+	}
+	declared := DefaultConfig().Thresholds.Match
+	for _, th := range []float64{12, 14, 16, 18, declared, 22, 25} {
+		c := DefaultConfig()
+		c.Thresholds.Match, c.Thresholds.Possible = th, min(c.Thresholds.Possible, th-1)
+		m, err := NewModel(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := d.evaluate(m)
+		mark := ""
+		if th == declared {
+			mark = "  (declared)"
+		}
+		t.Logf("  MATCH at %4.1f bits: precision %.4f recall %.4f F1 %.4f%s", th, q.precision, q.recall, q.f1, mark)
+	}
+}
+
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return math.NaN()
@@ -285,6 +309,7 @@ func TestQuality(t *testing.T) {
 			logKindRecall(t, d)
 			logUnblocked(t, d, model)
 			logMissed(t, d, model)
+			logThresholds(t, d)
 			if q.precision < tt.minPrecision {
 				t.Errorf("precision %.4f, want at least %.4f", q.precision, tt.minPrecision)
 			}
