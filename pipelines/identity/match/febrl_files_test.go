@@ -62,13 +62,7 @@ func TestQualityFebrlFiles(t *testing.T) {
 			if len(s.Records) != tt.records {
 				t.Fatalf("%d records, want %d: not FEBRL's files", len(s.Records), tt.records)
 			}
-			d := fromSet(kind, s)
-			q := d.evaluate(model)
-			t.Logf("%s", q)
-			logKindRecall(t, d)
-			logUnblocked(t, d, model)
-			logMissed(t, d, model)
-			logThresholds(t, d)
+			q := measure(t, fromSet(kind, s), model)
 			if q.precision < tt.minPrecision || q.recall < tt.minRecall {
 				t.Errorf("precision %.4f recall %.4f, want at least %.4f and %.4f", q.precision, q.recall, tt.minPrecision, tt.minRecall)
 			}

@@ -182,6 +182,19 @@ func (d *dataset) evaluate(m *Model) quality {
 	return q
 }
 
+// measure evaluates the model on d and logs the figures and what lies behind them: recall per blocking key, the
+// true pairs that share no key, the true pairs missed by rule and score, and other thresholds' figures.
+func measure(t *testing.T, d *dataset, model *Model) quality {
+	t.Helper()
+	q := d.evaluate(model)
+	t.Logf("%s", q)
+	logKindRecall(t, d)
+	logUnblocked(t, d, model)
+	logMissed(t, d, model)
+	logThresholds(t, d)
+	return q
+}
+
 // logThresholds logs, with -v, what other MATCH thresholds than the declared one would have given on d (the hard
 // rules as they are): the trade-off the declared threshold is one point of, to set beside figures published at
 // another precision.
@@ -303,13 +316,7 @@ func TestQuality(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := tt.data()
-			q := d.evaluate(model)
-			t.Logf("%s", q)
-			logKindRecall(t, d)
-			logUnblocked(t, d, model)
-			logMissed(t, d, model)
-			logThresholds(t, d)
+			q := measure(t, tt.data(), model)
 			if q.precision < tt.minPrecision {
 				t.Errorf("precision %.4f, want at least %.4f", q.precision, tt.minPrecision)
 			}
