@@ -34,6 +34,9 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 			// An open item whose records were linked meanwhile by others (a record that matched both) asks
 			// whether that link was right: separate is refused for it, persons unlink splits one off.
 			now := ""
+			for _, r := range itemRules(it) {
+				now += "  rule " + r
+			}
 			if it.PersonA != "" && it.PersonA == it.PersonB {
 				now = "  one person now"
 			}
@@ -128,10 +131,8 @@ func runReviewShow(ctx context.Context, env *Env, args []string) error {
 func writeReviewCase(w io.Writer, c identity.ReviewCase) error {
 	it := c.Item
 	head := fmt.Sprintf("item %d  %s  %s  score %.2f", it.ID, it.Reason, it.Status, it.Score)
-	for _, rule := range []string{string(it.Evidence.Rule), string(it.Evidence.PersonRule)} {
-		if rule != "" {
-			head += "  rule " + rule
-		}
+	for _, r := range itemRules(it) {
+		head += "  rule " + r
 	}
 	if it.PersonA != "" && it.PersonA == it.PersonB {
 		head += "  one person now"
@@ -165,6 +166,18 @@ func writeReviewCase(w io.Writer, c identity.ReviewCase) error {
 		fmt.Fprintf(w, "\ndecide: ketenpoort review decide %d link|separate  (decides item %s)\n", it.ID, strings.Join(ids, ", "))
 	}
 	return nil
+}
+
+// itemRules returns the rules that made the item's comparison a possible match or a conflict rather than its
+// score: the matcher's, then the resolver's (a twin's given names, another BSN in the person, ...).
+func itemRules(it identity.ReviewItem) []string {
+	var rules []string
+	for _, r := range []string{string(it.Evidence.Rule), string(it.Evidence.PersonRule)} {
+		if r != "" {
+			rules = append(rules, r)
+		}
+	}
+	return rules
 }
 
 // attributeLabel names an attribute of the evidence for people.
