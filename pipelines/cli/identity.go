@@ -40,7 +40,7 @@ func init() {
 		summary: "manually link two records into one person (a constraint the matcher keeps)", run: runPersonsLink})
 	register(&command{name: "persons unlink", usage: "[--config FILE] [--note TEXT] SOURCE/LOCAL-ID",
 		summary: "manually split a record off its person (a constraint the matcher keeps)", run: runPersonsUnlink})
-	register(&command{name: "review list", usage: "[--config FILE] [--status open|linked|separated] [--limit N] [--after ID]",
+	register(&command{name: "review list", usage: "[--config FILE] [--status open|linked|separated] [--reason possible-match|bsn-conflict] [--limit N] [--after ID]",
 		summary: "the review queue: possible matches and BSN conflicts", run: runReviewList})
 	register(&command{name: "review show", usage: "[--config FILE] [--json] ID",
 		summary: "a review item in full: the two records side by side with the evidence, and the items of the same two persons", run: runReviewShow})

@@ -22,11 +22,15 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 	status := fs.String("status", identity.ReviewOpen, "open, linked or separated")
 	limit := fs.Int("limit", 50, "at most this many items (at most 1000)")
 	after := fs.Int64("after", 0, "continue a listing: only items after this `id`")
+	reason := fs.String("reason", "", "only possible-match or only bsn-conflict items")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *reason != "" && *reason != identity.ReasonPossibleMatch && *reason != identity.ReasonBSNConflict {
+		return usageError("reason %q: want %s or %s", *reason, identity.ReasonPossibleMatch, identity.ReasonBSNConflict)
+	}
 	return withResolver(ctx, env, *cfgPath, func(_ *config.Config, _ *pgxpool.Pool, r *identity.Resolver) error {
-		items, err := r.Reviews(ctx, identity.ReviewFilter{Status: *status, Limit: *limit, AfterID: *after})
+		items, err := r.Reviews(ctx, identity.ReviewFilter{Status: *status, Reason: *reason, Limit: *limit, AfterID: *after})
 		if err != nil {
 			return err
 		}
@@ -57,7 +61,11 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "open questions: %d (items: %d)\n", len(items), n)
 		}
 		if page := *limit; len(items) > 0 && (len(items) == min(page, 1000) || page <= 0 && len(items) == 100) {
-			fmt.Fprintf(env.Stdout, "more may follow: ketenpoort review list --status %s --after %d\n", *status, items[len(items)-1].ID)
+			also := ""
+			if *reason != "" {
+				also = " --reason " + *reason
+			}
+			fmt.Fprintf(env.Stdout, "more may follow: ketenpoort review list --status %s%s --after %d\n", *status, also, items[len(items)-1].ID)
 		}
 		return nil
 	})

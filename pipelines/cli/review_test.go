@@ -47,6 +47,13 @@ func TestReviewListAndDecide(t *testing.T) {
 	if rest := review("list", "--after", next[1]); !strings.Contains(rest, "open questions: 1 (items: 1)") || strings.Contains(rest, "more may follow") {
 		t.Errorf("review list --after %s:\n%s", next[1], rest)
 	}
+	// By reason: the possible matches are all there is; a reason of another name is refused.
+	if out := review("list", "--reason", "bsn-conflict"); !strings.Contains(out, "open questions: 0 (items: 0)") {
+		t.Errorf("review list --reason bsn-conflict:\n%s", out)
+	}
+	if code, _, errOut := run("review", "list", "--config", cfg, "--reason", "conflict"); code != 2 || !strings.Contains(errOut, `reason "conflict"`) {
+		t.Errorf("review list --reason conflict: exit %d, stderr %s", code, errOut)
+	}
 	// In full: both records side by side with the levels and weights, and how to decide it.
 	show := review("show", item[1])
 	for _, want := range []*regexp.Regexp{

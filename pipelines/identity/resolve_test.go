@@ -275,6 +275,11 @@ func TestReviewLinkAndSeparate(t *testing.T) {
 			t.Errorf("item %d evidence = %+v", it.ID, it.Evidence)
 		}
 	}
+	for reason, want := range map[string]int{ReasonPossibleMatch: 2, ReasonBSNConflict: 0} {
+		if got, err := r.Reviews(ctx, ReviewFilter{Reason: reason}); err != nil || len(got) != want {
+			t.Errorf("%s items: %d (%v), want %d", reason, len(got), err, want)
+		}
+	}
 	if n, err := r.OpenQuestions(ctx); err != nil || n != 2 {
 		t.Errorf("OpenQuestions = %d, %v; want 2", n, err)
 	}

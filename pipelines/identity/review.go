@@ -58,6 +58,8 @@ type ReviewItem struct {
 type ReviewFilter struct {
 	// Status selects by status; ReviewOpen by default.
 	Status string
+	// Reason selects ReasonPossibleMatch or ReasonBSNConflict items; both when empty.
+	Reason string
 	// AfterID continues a listing: only items with a larger id.
 	AfterID int64
 	// Limit caps the number returned; 100 by default, at most 1000.
@@ -105,10 +107,10 @@ func (r *Resolver) Reviews(ctx context.Context, f ReviewFilter) ([]ReviewItem, e
 			FROM review_queue q
 			LEFT JOIN person_records ra ON ra.source = q.source_a AND ra.local_id = q.local_id_a
 			LEFT JOIN person_records rb ON rb.source = q.source_b AND rb.local_id = q.local_id_b
-			WHERE q.status = $1
+			WHERE q.status = $1 AND ($4 = '' OR q.reason = $4)
 			WINDOW w AS (PARTITION BY least(ra.person_id, rb.person_id), greatest(ra.person_id, rb.person_id)))
 		SELECT id, source_a, local_id_a, source_b, local_id_b, pa, pb, score, reason, status, evidence, created_at, n
-		FROM o WHERE k = 1 AND id > $2 ORDER BY id LIMIT $3`, f.Status, f.AfterID, f.Limit)
+		FROM o WHERE k = 1 AND id > $2 ORDER BY id LIMIT $3`, f.Status, f.AfterID, f.Limit, f.Reason)
 	if err != nil {
 		return nil, fmt.Errorf("listing reviews: %w", err)
 	}
