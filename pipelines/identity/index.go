@@ -79,7 +79,8 @@ type Decision struct {
 }
 
 // Show returns the person personID stands for (following a merge) with its records, what each says of the
-// person (identifiers, name, birth date, gender, addresses) and the decisions about them. It fails with ErrNotFound for an id never minted.
+// person (identifiers, name, birth date, gender, addresses) and the decisions about them. It fails with
+// ErrNotFound for an id never minted.
 func (r *Resolver) Show(ctx context.Context, personID string) (Person, error) {
 	id, err := r.Current(ctx, personID)
 	if err != nil {
