@@ -100,7 +100,11 @@ func runReviewDecide(ctx context.Context, env *Env, args []string) error {
 			for i, o := range d.Also {
 				ids[i] = strconv.FormatInt(o, 10)
 			}
-			fmt.Fprintf(env.Stdout, "items %s of the same two persons: %s too\n", strings.Join(ids, ", "), v)
+			noun, done := "item", map[identity.Verdict]string{identity.VerdictLink: "linked", identity.VerdictSeparate: "separated"}[v]
+			if len(ids) > 1 {
+				noun = "items"
+			}
+			fmt.Fprintf(env.Stdout, "%s %s of the same two persons: %s too\n", noun, strings.Join(ids, ", "), done)
 		}
 		return nil
 	})
