@@ -20,11 +20,14 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "review list")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	status := fs.String("status", identity.ReviewOpen, "open, linked or separated")
-	limit := fs.Int("limit", 50, "at most this many items (at most 1000)")
+	limit := fs.Int("limit", 50, "at most this many questions (1 to 1000)")
 	after := fs.Int64("after", 0, "continue a listing: only items after this `id`")
 	reason := fs.String("reason", "", "only possible-match or only bsn-conflict items")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *limit < 1 || *limit > 1000 {
+		return usageError("limit %d: want 1 to 1000", *limit)
 	}
 	if *reason != "" && *reason != identity.ReasonPossibleMatch && *reason != identity.ReasonBSNConflict {
 		return usageError("reason %q: want %s or %s", *reason, identity.ReasonPossibleMatch, identity.ReasonBSNConflict)
@@ -60,7 +63,7 @@ func runReviewList(ctx context.Context, env *Env, args []string) error {
 			}
 			fmt.Fprintf(env.Stdout, "open questions: %d (items: %d)\n", len(items), n)
 		}
-		if page := *limit; len(items) > 0 && (len(items) == min(page, 1000) || page <= 0 && len(items) == 100) {
+		if len(items) == *limit {
 			also := ""
 			if *reason != "" {
 				also = " --reason " + *reason

@@ -262,7 +262,12 @@ func (r *Resolver) DecideReview(ctx context.Context, id int64, v Verdict, note s
 				same = append(same, o)
 			}
 		}
+		for _, o := range same {
+			d.Also = append(d.Also, o.id)
+		}
+		kind, closed := "link", ReviewLinked
 		if v == VerdictLink {
+			// Links the item's records, merging their persons, and closes the item.
 			w, err := r.link(ctx, tx, a, b, note)
 			if err != nil {
 				return err
@@ -273,20 +278,13 @@ func (r *Resolver) DecideReview(ctx context.Context, id int64, v Verdict, note s
 				return fmt.Errorf("separating review %d: the records are one person now: %w", id, ErrConflict)
 			}
 			d.PersonA, d.PersonB = pa, pb
-		}
-		kind, closed := "unlink", ReviewSeparated
-		if v == VerdictLink {
-			kind, closed = "link", ReviewLinked
+			kind, closed = "unlink", ReviewSeparated
+			same = append(same, openItem{id, a, b})
 		}
 		w := &pgx.Batch{}
-		if v == VerdictSeparate {
-			w.Queue(upsertManualSQL, kind, a.Source, a.LocalID, b.Source, b.LocalID, note)
-			w.Queue(closeReviewSQL, closed, a.Source, a.LocalID, b.Source, b.LocalID)
-		}
 		for _, o := range same {
 			w.Queue(upsertManualSQL, kind, o.a.Source, o.a.LocalID, o.b.Source, o.b.LocalID, note)
 			w.Queue(closeReviewSQL, closed, o.a.Source, o.a.LocalID, o.b.Source, o.b.LocalID)
-			d.Also = append(d.Also, o.id)
 		}
 		if err := tx.SendBatch(ctx, w).Close(); err != nil {
 			return fmt.Errorf("deciding review %d: %w", id, err)
